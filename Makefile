@@ -1,0 +1,125 @@
+# archsim: build, test, bench, install.
+#
+#   make run        install what is missing, build, run the default scenario
+#   make test       the whole suite (unit, accuracy, end-to-end)
+#   make bench      engine speed against SimPy, stage-9 ramp time and memory
+#   make SANITIZE=1 build with AddressSanitizer and UndefinedBehaviorSanitizer
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+DATADIR  = $(PREFIX)/share/archsim
+MANDIR   = $(PREFIX)/share/man
+
+PKGS     = ncursesw sqlite3 yaml-0.1
+TESTPKGS = cmocka
+
+CC      ?= cc
+BUILD   ?= build
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla -Wformat=2
+ifneq ($(CI),)
+WARN    += -Werror
+endif
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+BUILD    = build-san
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS = $(shell pkg-config --cflags $(TESTPKGS) 2>/dev/null)
+TEST_LIBS   = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+             -DARCHSIM_DATADIR='"$(DATADIR)"' \
+             -Isrc -Imodels -Iui -I$(BUILD) $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+
+LIB_SRCS  = $(filter-out src/main.c,$(wildcard src/*.c)) \
+            $(wildcard models/*.c) $(wildcard ui/*.c)
+LIB_OBJS  = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/reference_gen.o
+MAIN_OBJ  = $(BUILD)/src/main.o
+PROGRAM   = $(BUILD)/archsim
+
+TEST_SRCS = $(wildcard tests/test_*.c)
+TEST_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+TEST_SUPPORT = $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
+
+.PHONY: all run test bench install uninstall clean deps check-deps unit e2e
+
+all: check-deps $(PROGRAM)
+
+# The dependency step: find each library with pkg-config; on Debian install
+# what is missing (as root, or through sudo); elsewhere say what to install.
+deps:
+	@sh tests/deps.sh install
+
+check-deps:
+	@sh tests/deps.sh check
+
+$(BUILD)/%.o: %.c $(wildcard src/*.h models/*.h ui/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Reference figures (instance sizes and prices) become a C table at build
+# time, so the binary needs no data file to know its defaults.
+$(BUILD)/reference_gen.c: data/reference/instances.tsv tests/gen_reference.sh
+	@mkdir -p $(dir $@)
+	sh tests/gen_reference.sh $< > $@
+
+$(BUILD)/reference_gen.o: $(BUILD)/reference_gen.c src/reference.h
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libarchsim.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(PROGRAM): $(MAIN_OBJ) $(BUILD)/libarchsim.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(BUILD)/libarchsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests $(LDFLAGS) -o $@ $< \
+	    $(TEST_SUPPORT) $(BUILD)/libarchsim.a $(PKG_LIBS) $(TEST_LIBS) -lm
+
+run: deps $(PROGRAM)
+	./$(PROGRAM) $(ARGS)
+
+unit: $(PROGRAM) $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t; done
+
+e2e: $(PROGRAM)
+	@set -e; for t in tests/e2e_*.sh; do echo "== $$t"; \
+	    ARCHSIM=./$(PROGRAM) sh $$t; done
+
+test: deps
+	@$(MAKE) --no-print-directory unit e2e
+	@echo "all tests passed"
+
+bench: deps $(PROGRAM) $(BUILD)/tests/bench_engine
+	@sh tests/bench.sh $(BUILD)
+
+$(BUILD)/tests/bench_engine: tests/bench_engine.c $(BUILD)/libarchsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libarchsim.a $(PKG_LIBS) -lm
+
+install: $(PROGRAM)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(PROGRAM) $(DESTDIR)$(BINDIR)/archsim
+	install -m 644 data/scenarios/*.yaml $(DESTDIR)$(DATADIR)/scenarios/
+	for m in man/*.1; do [ -f "$$m" ] && \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
+	for m in man/*.5; do [ -f "$$m" ] && \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/archsim $(DESTDIR)$(MANDIR)/man1/archsim.1 \
+	    $(DESTDIR)$(MANDIR)/man5/archsim-scenario.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san

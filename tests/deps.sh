@@ -1,0 +1,59 @@
+#!/bin/sh
+# Find archsim's libraries with pkg-config; with "install", install what is
+# missing on Debian (as root or through sudo). Elsewhere, name what to
+# install and fail.
+set -u
+mode=${1:-check}
+
+# pkg-config name : Debian package
+want="ncursesw:libncurses-dev sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev
+cmocka:libcmocka-dev"
+
+missing=""
+command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
+for pair in $want; do
+    pc=${pair%%:*}
+    deb=${pair#*:}
+    if ! pkg-config --exists "$pc" 2>/dev/null; then
+        missing="$missing $deb"
+    fi
+done
+# The benchmark compares against SimPy run by the system's python3.
+if [ "$mode" = install ] && ! /usr/bin/python3 -c 'import simpy' 2>/dev/null
+then
+    missing="$missing python3-simpy3"
+fi
+missing=$(echo $missing)
+
+[ -z "$missing" ] && exit 0
+
+if [ "$mode" = check ]; then
+    echo "archsim: missing packages: $missing" >&2
+    echo "archsim: run 'make deps' to install them" >&2
+    exit 1
+fi
+
+if [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        sudo=""
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo="sudo"
+    else
+        echo "archsim: need root to install: $missing" >&2
+        exit 1
+    fi
+    echo "archsim: installing $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get install -y --no-install-recommends $missing >/dev/null ||
+        { $sudo apt-get update -q >/dev/null &&
+          $sudo apt-get install -y --no-install-recommends $missing \
+              >/dev/null; } ||
+        { echo "archsim: could not install: $missing" >&2; exit 1; }
+    exit 0
+fi
+
+echo "archsim: please install these with your package manager:" >&2
+echo "  $missing" >&2
+echo "  (Debian names; elsewhere: ncursesw, sqlite3, libyaml, cmocka" \
+     "development packages, pkg-config, and python3 simpy for make bench)" >&2
+exit 1
