@@ -46,7 +46,9 @@ PROGRAM   = $(BUILD)/archsim
 
 TEST_SRCS = $(wildcard tests/test_*.c)
 TEST_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-TEST_SUPPORT = $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
+TEST_SUPPORT = $(wildcard tests/support_*.c)
+
+.DELETE_ON_ERROR:
 
 .PHONY: all run test bench install uninstall clean deps check-deps unit e2e
 

@@ -211,7 +211,7 @@ static void cache_defaults(struct component *c)
     c->capacity = 100000;
     c->keys = 1000000;
     c->skew = 0.9;
-    c->op_time = 20 * NS_PER_US;
+    c->op_time = 10 * NS_PER_US;
 }
 
 static void queue_defaults(struct component *c)

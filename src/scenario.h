@@ -26,7 +26,7 @@ typedef int64_t sim_ns;             /* simulated time in nanoseconds */
 #define MAX_REGIONS     16
 #define MAX_COMPONENTS  10000
 #define MAX_FAILURES    64
-#define MAX_CALL_DEPTH  6           /* nested synchronous calls */
+#define MAX_CALL_DEPTH  4           /* nested synchronous calls */
 
 enum comp_kind {
     KIND_SERVER,

@@ -1,0 +1,119 @@
+/*
+ * lb.c - load balancers. A balancer holds no request: it picks one
+ * backend instance by its policy and passes the request there after its
+ * added latency. Its backends are every instance of every component it
+ * calls; the load of a backend is the requests it holds or queues.
+ */
+#include <stdlib.h>
+
+#include "model.h"
+
+static int instances_of(const struct component *c)
+{
+    return (c->kind == KIND_SERVER || c->kind == KIND_SERVICE ||
+            c->kind == KIND_CACHE) ? c->instances : 1;
+}
+
+int lb_init(struct sim *sim, int comp)
+{
+    const struct component *c = &sim->sc->components[comp];
+    struct comp_state *cs = &sim->cs[comp];
+    int n = 0;
+
+    for (int j = 0; j < c->ncalls; j++)
+        n += instances_of(&sim->sc->components[c->calls[j]]);
+    cs->backends = calloc((size_t)n + 1, sizeof *cs->backends);
+    if (!cs->backends)
+        return -1;
+    for (int j = 0; j < c->ncalls; j++) {
+        int to = c->calls[j];
+        int k = instances_of(&sim->sc->components[to]);
+
+        for (int i = 0; i < k; i++)
+            cs->backends[cs->nbackends++] = ((uint32_t)to << 16) | (uint32_t)i;
+    }
+    return 0;
+}
+
+static uint32_t backend_load(struct sim *sim, uint32_t b)
+{
+    int comp = (int)(b >> 16), inst = (int)(b & 0xffff);
+    const struct pool *p;
+
+    if (!sim->cs[comp].pools)
+        return 0;
+    if (sim->sc->components[comp].kind == KIND_DATABASE)
+        inst = 0;
+    p = inst_pool(sim, comp, inst, POOL_OUTER);
+    return (uint32_t)(p->busy + p->waiting);
+}
+
+static uint32_t least_connections(struct sim *sim, struct comp_state *cs)
+{
+    uint32_t start = cs->rr++ % (uint32_t)cs->nbackends;
+    uint32_t best = cs->backends[start];
+    uint32_t best_load = backend_load(sim, best);
+
+    /* Start at a rotating place so that ties spread evenly. */
+    for (int k = 1; k < cs->nbackends && best_load > 0; k++) {
+        uint32_t b = cs->backends[(start + (uint32_t)k) % (uint32_t)cs->nbackends];
+        uint32_t load = backend_load(sim, b);
+
+        if (load < best_load) {
+            best = b;
+            best_load = load;
+        }
+    }
+    return best;
+}
+
+static uint32_t pick(struct sim *sim, struct comp_state *cs,
+                     enum lb_policy policy)
+{
+    uint32_t n = (uint32_t)cs->nbackends;
+    uint32_t a, b;
+
+    switch (policy) {
+    case LB_LEAST_CONN:
+        return least_connections(sim, cs);
+    case LB_RANDOM:
+        return cs->backends[rng_below(&sim->rng, n)];
+    case LB_P2C:
+        a = cs->backends[rng_below(&sim->rng, n)];
+        b = cs->backends[rng_below(&sim->rng, n)];
+        return backend_load(sim, b) < backend_load(sim, a) ? b : a;
+    default:
+        return cs->backends[cs->rr++ % n];
+    }
+}
+
+void lb_step(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int d = q->depth;
+    const struct component *c = &sim->sc->components[q->comp[d]];
+    struct comp_state *cs = &sim->cs[q->comp[d]];
+    uint32_t b;
+    sim_ns arrive;
+    enum comp_kind kind;
+
+    cs->st.arrivals++;
+    if (cs->nbackends == 0) {
+        sim_fail(sim, r, ERR_NO_BACKEND);
+        sim_return(sim, r);
+        return;
+    }
+    b = pick(sim, cs, c->policy);
+    cs->st.done++;
+    cs->st.resp_sum += (double)c->lb_latency;
+
+    /* Hand the request over: the backend takes this level. */
+    arrive = sim->now + c->lb_latency + sim->sc->hop / 2;
+    q->comp[d] = (uint16_t)(b >> 16);
+    q->inst[d] = (uint16_t)(b & 0xffff);
+    q->at[d] = (uint32_t)((arrive - q->start) / LEVEL_TICK_NS);
+    kind = sim->sc->components[q->comp[d]].kind;
+    q->phase = (kind == KIND_SERVER || kind == KIND_SERVICE)
+                   ? SERVER_PHASE_CHOSEN : PHASE_ARRIVE;
+    sim_schedule(sim, arrive, EV_ARRIVE, r);
+}

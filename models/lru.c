@@ -1,0 +1,199 @@
+/*
+ * lru.c - a least-recently-used set of 32-bit keys in fixed memory.
+ *
+ * Entries live in arrays indexed by slot: key, and the previous and next
+ * slot in recency order. A hash table of twice the capacity maps keys to
+ * slots (linear probing; deletion shifts later entries back so that no
+ * tombstones build up over a long run).
+ */
+#include <stdlib.h>
+
+#include "model.h"
+
+#define EMPTY UINT32_MAX
+
+struct lru {
+    uint32_t cap, size, mask;
+    uint32_t head, tail;            /* most and least recent slots */
+    uint32_t *key, *prev, *next;    /* per slot */
+    uint32_t *table;                /* hash -> slot, EMPTY if none */
+};
+
+static uint32_t hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+struct lru *lru_create(uint32_t capacity)
+{
+    struct lru *l = calloc(1, sizeof *l);
+    uint32_t buckets = 16;
+
+    if (!l)
+        return NULL;
+    if (capacity < 1)
+        capacity = 1;
+    while (buckets < capacity * 2u && buckets < (1u << 31))
+        buckets <<= 1;
+    l->cap = capacity;
+    l->mask = buckets - 1;
+    l->key = malloc(capacity * sizeof *l->key);
+    l->prev = malloc(capacity * sizeof *l->prev);
+    l->next = malloc(capacity * sizeof *l->next);
+    l->table = malloc((size_t)buckets * sizeof *l->table);
+    if (!l->key || !l->prev || !l->next || !l->table) {
+        lru_destroy(l);
+        return NULL;
+    }
+    lru_clear(l);
+    return l;
+}
+
+void lru_destroy(struct lru *l)
+{
+    if (!l)
+        return;
+    free(l->key);
+    free(l->prev);
+    free(l->next);
+    free(l->table);
+    free(l);
+}
+
+void lru_clear(struct lru *l)
+{
+    for (uint32_t i = 0; i <= l->mask; i++)
+        l->table[i] = EMPTY;
+    l->size = 0;
+    l->head = l->tail = EMPTY;
+}
+
+uint32_t lru_size(const struct lru *l)
+{
+    return l->size;
+}
+
+/* The table position holding key, or the empty one where it would go. */
+static uint32_t find_pos(const struct lru *l, uint32_t key)
+{
+    uint32_t pos = hash32(key) & l->mask;
+
+    while (l->table[pos] != EMPTY && l->key[l->table[pos]] != key)
+        pos = (pos + 1) & l->mask;
+    return pos;
+}
+
+static void unlink_slot(struct lru *l, uint32_t s)
+{
+    if (l->prev[s] != EMPTY)
+        l->next[l->prev[s]] = l->next[s];
+    else
+        l->head = l->next[s];
+    if (l->next[s] != EMPTY)
+        l->prev[l->next[s]] = l->prev[s];
+    else
+        l->tail = l->prev[s];
+}
+
+static void push_front(struct lru *l, uint32_t s)
+{
+    l->prev[s] = EMPTY;
+    l->next[s] = l->head;
+    if (l->head != EMPTY)
+        l->prev[l->head] = s;
+    l->head = s;
+    if (l->tail == EMPTY)
+        l->tail = s;
+}
+
+/* Empty table position pos and shift back the entries that follow. */
+static void table_delete(struct lru *l, uint32_t pos)
+{
+    uint32_t hole = pos, i = pos;
+
+    l->table[hole] = EMPTY;
+    for (;;) {
+        uint32_t home;
+
+        i = (i + 1) & l->mask;
+        if (l->table[i] == EMPTY)
+            return;
+        home = hash32(l->key[l->table[i]]) & l->mask;
+        /* Move the entry back unless its home lies in (hole, i]. */
+        if (((i - home) & l->mask) >= ((i - hole) & l->mask)) {
+            l->table[hole] = l->table[i];
+            l->table[i] = EMPTY;
+            hole = i;
+        }
+    }
+}
+
+int lru_get(struct lru *l, uint32_t key)
+{
+    uint32_t pos = find_pos(l, key);
+    uint32_t s = l->table[pos];
+
+    if (s == EMPTY)
+        return 0;
+    if (l->head != s) {
+        unlink_slot(l, s);
+        push_front(l, s);
+    }
+    return 1;
+}
+
+void lru_put(struct lru *l, uint32_t key)
+{
+    uint32_t pos = find_pos(l, key);
+    uint32_t s;
+
+    if (l->table[pos] != EMPTY) {
+        lru_get(l, key);
+        return;
+    }
+    if (l->size < l->cap) {
+        s = l->size++;
+    } else {
+        s = l->tail;                /* evict the least recent */
+        unlink_slot(l, s);
+        table_delete(l, find_pos(l, l->key[s]));
+        pos = find_pos(l, key);
+    }
+    l->key[s] = key;
+    l->table[pos] = s;
+    push_front(l, s);
+}
+
+void lru_remove(struct lru *l, uint32_t key)
+{
+    uint32_t pos = find_pos(l, key);
+    uint32_t s = l->table[pos], last;
+
+    if (s == EMPTY)
+        return;
+    unlink_slot(l, s);
+    table_delete(l, pos);
+    /* Keep slots dense: move the last slot into the freed one. */
+    last = --l->size;
+    if (s != last) {
+        uint32_t lpos = find_pos(l, l->key[last]);
+
+        l->key[s] = l->key[last];
+        l->prev[s] = l->prev[last];
+        l->next[s] = l->next[last];
+        if (l->prev[s] != EMPTY)
+            l->next[l->prev[s]] = s;
+        else
+            l->head = s;
+        if (l->next[s] != EMPTY)
+            l->prev[l->next[s]] = s;
+        else
+            l->tail = s;
+        l->table[lpos] = s;
+    }
+}

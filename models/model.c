@@ -1,0 +1,120 @@
+/*
+ * model.c - dispatch from the engine to the component kinds, state set-up
+ * and the bookkeeping they share.
+ */
+#include <stdlib.h>
+
+#include "model.h"
+
+void model_step(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int c = q->comp[q->depth];
+
+    switch (sim->sc->components[c].kind) {
+    case KIND_SERVER:
+    case KIND_SERVICE:
+        server_step(sim, r);
+        break;
+    case KIND_LB:
+        lb_step(sim, r);
+        break;
+    case KIND_DATABASE:
+        database_step(sim, r);
+        break;
+    case KIND_CACHE:
+        cache_step(sim, r);
+        break;
+    case KIND_QUEUE:
+        queue_step(sim, r);
+        break;
+    case KIND_CDN:
+        cdn_step(sim, r);
+        break;
+    case KIND_COUNT:
+        abort();
+    }
+}
+
+int model_init_state(struct sim *sim, int comp)
+{
+    switch (sim->sc->components[comp].kind) {
+    case KIND_SERVER:
+    case KIND_SERVICE:
+        return server_init(sim, comp);
+    case KIND_LB:
+        return lb_init(sim, comp);
+    case KIND_DATABASE:
+        return database_init(sim, comp);
+    case KIND_CACHE:
+        return cache_init(sim, comp);
+    case KIND_QUEUE:
+        return queue_init(sim, comp);
+    case KIND_CDN:
+        return cdn_init(sim, comp);
+    case KIND_COUNT:
+        break;
+    }
+    return -1;
+}
+
+void model_free_state(struct sim *sim, int comp)
+{
+    struct comp_state *cs = &sim->cs[comp];
+
+    if (cs->lrus) {
+        int n = sim->sc->components[comp].kind == KIND_CDN
+                    ? sim->nregions : cs->ninst;
+
+        for (int i = 0; i < n; i++)
+            lru_destroy(cs->lrus[i]);
+    }
+    free(cs->lrus);
+    free(cs->pools);
+    free(cs->apply_until);
+    free(cs->backends);
+    free(cs->st.resp);
+    cs->lrus = NULL;
+    cs->pools = NULL;
+    cs->apply_until = NULL;
+    cs->backends = NULL;
+    cs->st.resp = NULL;
+}
+
+uint32_t model_key(struct sim *sim, uint32_t r, int comp)
+{
+    struct request *q = sim_req(sim, r);
+
+    if (q->key == NO_KEY)
+        q->key = (uint32_t)(zipf_draw(&sim->cs[comp].zipf, &sim->rng) - 1);
+    return q->key;
+}
+
+sim_ns model_level_age(const struct sim *sim, const struct request *q)
+{
+    sim_ns arrived = q->start + (sim_ns)q->at[q->depth] * LEVEL_TICK_NS;
+
+    return sim->now - arrived;
+}
+
+void model_note_done(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int c = q->comp[q->depth];
+    struct comp_stats *st = &sim->cs[c].st;
+    sim_ns age;
+
+    /* A publisher leaving a queue is not a task done. */
+    if (sim->sc->components[c].kind == KIND_QUEUE && !(q->flags & REQ_JOB))
+        return;
+    age = model_level_age(sim, q);
+    st->done++;
+    st->resp_sum += (double)age;
+    if (!st->resp) {
+        st->resp = malloc(sizeof *st->resp);
+        if (!st->resp)
+            return;                 /* figures go without percentiles */
+        hist_clear(st->resp);
+    }
+    hist_add(st->resp, age);
+}

@@ -1,0 +1,75 @@
+/*
+ * model.h - what each component kind offers the engine: setting up its
+ * state, and one step function that moves a request on at a component of
+ * that kind. A request's phase says where it is within the component; a
+ * step is called when it arrives, when its service ends, and when a pool
+ * it waited for grants it a unit.
+ *
+ * State set up by *_init belongs to the struct sim and is released by
+ * model_free_state().
+ */
+#ifndef ARCHSIM_MODEL_H
+#define ARCHSIM_MODEL_H
+
+#include "sim.h"
+
+/* Phases shared by all kinds: a fresh arrival. */
+#define PHASE_ARRIVE 0
+
+int model_init_state(struct sim *sim, int comp);
+void model_free_state(struct sim *sim, int comp);
+
+/* Dispatch the current level of r to its component's kind. */
+void model_step(struct sim *sim, uint32_t r);
+
+void server_step(struct sim *sim, uint32_t r);
+void lb_step(struct sim *sim, uint32_t r);
+void database_step(struct sim *sim, uint32_t r);
+void cache_step(struct sim *sim, uint32_t r);
+void queue_step(struct sim *sim, uint32_t r);
+void cdn_step(struct sim *sim, uint32_t r);
+
+int server_init(struct sim *sim, int comp);
+int lb_init(struct sim *sim, int comp);
+int database_init(struct sim *sim, int comp);
+int cache_init(struct sim *sim, int comp);
+int queue_init(struct sim *sim, int comp);
+int cdn_init(struct sim *sim, int comp);
+
+/* The server's instance was chosen by a balancer: skip its own choice. */
+#define SERVER_PHASE_CHOSEN 1
+
+/* Draw r's key for a cache or CDN c if it has none yet. */
+uint32_t model_key(struct sim *sim, uint32_t r, int comp);
+
+/* Time r has spent at its current level. */
+sim_ns model_level_age(const struct sim *sim, const struct request *q);
+
+/* Account the end of r's stay at its current component. */
+void model_note_done(struct sim *sim, uint32_t r);
+
+/* --- LRU used by caches and CDN edges. ---------------------------------- */
+
+/*
+ * A least-recently-used set of up to capacity 32-bit keys: an open
+ * addressing hash (linear probing, backward-shift deletion) over a doubly
+ * linked recency list kept in arrays. Owned by its creator.
+ */
+struct lru *lru_create(uint32_t capacity);
+void lru_destroy(struct lru *l);
+
+/* Look key up; on a hit, make it most recent. Returns 1 hit, 0 miss. */
+int lru_get(struct lru *l, uint32_t key);
+
+/* Insert key as most recent, evicting the least recent when full. */
+void lru_put(struct lru *l, uint32_t key);
+
+/* Remove key if present. */
+void lru_remove(struct lru *l, uint32_t key);
+
+/* Empty the set (a cache flush). */
+void lru_clear(struct lru *l);
+
+uint32_t lru_size(const struct lru *l);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * server.c - servers and services. A request takes a thread of one
+ * instance (waiting in the backlog if none is free, rejected if the
+ * backlog is full), spends its CPU time on one of the instance's cores,
+ * does inline slow work for a task when nothing downstream takes tasks,
+ * makes its calls one after another, and answers, giving the thread back.
+ * A request slower than the timeout counts as failed when it answers.
+ */
+#include <stdlib.h>
+
+#include "model.h"
+
+enum {
+    SRV_GOT_THREAD = 2,
+    SRV_GOT_CORE,
+    SRV_CPU_DONE,
+    SRV_WORK_DONE,
+    SRV_RESPOND,
+    SRV_RETURNED = 255,
+};
+
+static bool takes_tasks(enum comp_kind kind)
+{
+    return kind == KIND_QUEUE || kind == KIND_SERVER ||
+           kind == KIND_SERVICE || kind == KIND_LB;
+}
+
+int server_init(struct sim *sim, int comp)
+{
+    const struct component *c = &sim->sc->components[comp];
+    struct comp_state *cs = &sim->cs[comp];
+
+    cs->ninst = c->instances;
+    cs->pools = calloc((size_t)cs->ninst * POOLS_PER_INST, sizeof *cs->pools);
+    if (!cs->pools)
+        return -1;
+    for (int i = 0; i < cs->ninst; i++) {
+        struct pool *p = &cs->pools[i * POOLS_PER_INST];
+
+        p[POOL_OUTER].cap = c->threads;
+        p[POOL_OUTER].max_waiting = c->backlog;
+        p[POOL_CORES].cap = c->cores;
+        p[POOL_CORES].max_waiting = -1;     /* bounded by threads */
+        p[POOL_LOCK].max_waiting = -1;
+    }
+    for (int j = 0; j < c->ncalls; j++)
+        if (takes_tasks(sim->sc->components[c->calls[j]].kind))
+            cs->calls_take_tasks = true;
+    return 0;
+}
+
+/* Whether a request of kind k makes the call to a component of kind to. */
+static bool call_applies(const struct request *q, enum comp_kind to)
+{
+    if (q->kind == REQ_STATIC)
+        return false;
+    switch (to) {
+    case KIND_CACHE:
+    case KIND_DATABASE:
+        if (q->kind == REQ_READ)
+            return !(q->flags & REQ_HIT);
+        return q->kind == REQ_WRITE;
+    case KIND_QUEUE:
+        return q->kind == REQ_TASK;
+    case KIND_SERVER:
+    case KIND_SERVICE:
+    case KIND_LB:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void respond(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int d = q->depth, c = q->comp[d];
+    const struct component *comp = &sim->sc->components[c];
+
+    pool_release(sim, inst_pool(sim, c, q->inst[d], POOL_OUTER));
+    if (model_level_age(sim, q) > comp->timeout)
+        sim_fail(sim, r, ERR_TIMEOUT);
+    q->flags &= (uint8_t)~(REQ_HIT | REQ_NEED_FILL);
+    sim_return(sim, r);
+}
+
+/* Make the next call that applies, after delay; or answer after it. */
+static void next_call(struct sim *sim, uint32_t r, sim_ns delay)
+{
+    struct request *q = sim_req(sim, r);
+    int d = q->depth, c = q->comp[d];
+    const struct component *comp = &sim->sc->components[c];
+    sim_ns half_hop = sim->sc->hop / 2;
+
+    while (!(q->flags & REQ_FAILED) && q->callidx[d] < comp->ncalls) {
+        int to = comp->calls[q->callidx[d]++];
+
+        if (call_applies(q, sim->sc->components[to].kind)) {
+            sim_call(sim, r, to, delay + half_hop);
+            return;
+        }
+    }
+    if (delay == 0) {
+        respond(sim, r);
+        return;
+    }
+    q->phase = SRV_RESPOND;
+    sim_schedule(sim, sim->now + delay, EV_RESUME, r);
+}
+
+/* A call came back: fill the cache that missed, or go on. */
+static void call_returned(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int d = q->depth;
+    int child = q->comp[d + 1];
+    sim_ns half_hop = sim->sc->hop / 2;
+
+    q->phase = SRV_RETURNED;
+    if ((q->flags & REQ_NEED_FILL) && !(q->flags & REQ_FAILED) &&
+        sim->sc->components[child].kind == KIND_DATABASE) {
+        q->flags &= (uint8_t)~REQ_NEED_FILL;
+        q->flags |= REQ_FILLING;
+        sim_call(sim, r, q->fill_comp, 2 * half_hop);
+        return;
+    }
+    next_call(sim, r, half_hop);
+}
+
+static void start_cpu(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int d = q->depth, c = q->comp[d];
+    const struct component *comp = &sim->sc->components[c];
+
+    q->phase = SRV_GOT_CORE;
+    if (pool_acquire(sim, inst_pool(sim, c, q->inst[d], POOL_CORES), r) == 0)
+        return;
+    q->phase = SRV_CPU_DONE;
+    sim_schedule(sim, sim->now + sim_service(sim, comp, comp->cpu[q->kind]),
+                 EV_DONE, r);
+}
+
+static void cpu_done(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int d = q->depth, c = q->comp[d];
+    const struct component *comp = &sim->sc->components[c];
+
+    pool_release(sim, inst_pool(sim, c, q->inst[d], POOL_CORES));
+    if (q->kind == REQ_TASK && !sim->cs[c].calls_take_tasks &&
+        comp->task_work > 0) {
+        q->phase = SRV_WORK_DONE;
+        sim_schedule(sim, sim->now + sim_service(sim, comp, comp->task_work),
+                     EV_DONE, r);
+        return;
+    }
+    next_call(sim, r, 0);
+}
+
+static void arrive(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int d = q->depth, c = q->comp[d];
+    struct comp_state *cs = &sim->cs[c];
+
+    cs->st.arrivals++;
+    q->flags &= (uint8_t)~(REQ_HIT | REQ_NEED_FILL);
+    q->phase = SRV_GOT_THREAD;
+    switch (pool_acquire(sim, inst_pool(sim, c, q->inst[d], POOL_OUTER), r)) {
+    case -1:
+        sim_fail(sim, r, ERR_BACKLOG);
+        sim_return(sim, r);
+        return;
+    case 0:
+        return;                     /* resumed when a thread frees */
+    default:
+        start_cpu(sim, r);
+    }
+}
+
+void server_step(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    struct comp_state *cs = &sim->cs[q->comp[q->depth]];
+
+    switch (q->phase) {
+    case PHASE_ARRIVE:
+        q->inst[q->depth] = (uint16_t)(cs->rr++ % (uint32_t)cs->ninst);
+        arrive(sim, r);
+        break;
+    case SERVER_PHASE_CHOSEN:
+        arrive(sim, r);
+        break;
+    case SRV_GOT_THREAD:
+        start_cpu(sim, r);
+        break;
+    case SRV_GOT_CORE: {
+        const struct component *comp = &sim->sc->components[q->comp[q->depth]];
+
+        q->phase = SRV_CPU_DONE;
+        sim_schedule(sim, sim->now + sim_service(sim, comp, comp->cpu[q->kind]),
+                     EV_DONE, r);
+        break;
+    }
+    case SRV_CPU_DONE:
+        cpu_done(sim, r);
+        break;
+    case SRV_WORK_DONE:
+        next_call(sim, r, 0);
+        break;
+    case SRV_RESPOND:
+        respond(sim, r);
+        break;
+    case SRV_RETURNED:
+        call_returned(sim, r);
+        break;
+    default:
+        abort();
+    }
+}

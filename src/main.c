@@ -1,0 +1,263 @@
+/*
+ * main.c - the command line: archsim run, archsim check, help, version.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ramp.h"
+#include "report.h"
+#include "scenario.h"
+#include "scenario_yaml.h"
+
+#define ARCHSIM_VERSION "0.1.0"
+
+/* Exit statuses (sysexits.h numbers). */
+enum {
+    EXIT_HOLD = 0,
+    EXIT_BROKEN = 1,
+    EXIT_USAGE = 64,
+    EXIT_DATAERR = 65,
+    EXIT_SOFTWARE = 70,
+    EXIT_IOERR = 74,
+};
+
+static const char usage_text[] =
+    "usage: archsim run [options] FILE   ramp a scenario and print figures\n"
+    "       archsim check FILE           validate a scenario and summarise\n"
+    "       archsim --help | --version\n"
+    "\n"
+    "run options:\n"
+    "  --seed N               random seed (default: the scenario's)\n"
+    "  --from USERS           first step of the ramp (e.g. 10, 5k)\n"
+    "  --to USERS             last step of the ramp (e.g. 1M)\n"
+    "  --steps-per-decade N   steps per tenfold rise in users (default 10)\n"
+    "  --format FORMAT        table (default), csv or json\n"
+    "\n"
+    "Exit status: 0 objectives hold at the target, 1 they do not,\n"
+    "64 bad usage, 65 bad input. See archsim(1) and archsim-scenario(5).\n";
+
+struct run_options {
+    const char *file;
+    bool has_seed;
+    uint64_t seed;
+    double from, to;                /* 0: the scenario's */
+    int per_decade;
+    enum report_format format;
+};
+
+/* Say what was wrong with the command line; returns EXIT_USAGE. */
+static int usage_error(const char *what, const char *arg)
+{
+    fprintf(stderr, "archsim: %s%s%s\ntry 'archsim --help'\n", what,
+            arg ? ": " : "", arg ? arg : "");
+    return EXIT_USAGE;
+}
+
+static int parse_uint(const char *text, uint64_t *out)
+{
+    char *end;
+
+    if (!*text || *text == '-')
+        return -1;
+    errno = 0;
+    *out = strtoull(text, &end, 10);
+    return errno || *end ? -1 : 0;
+}
+
+static int parse_users(const char *opt, const char *text, double *out)
+{
+    char err[256];
+
+    if (parse_count(text, out, err, sizeof err) < 0 || *out < 1 ||
+        *out > 1e8) {
+        fprintf(stderr, "archsim: %s: '%s' is not a user count from 1 to "
+                        "100M (e.g. 10, 5k, 1M)\n", opt, text);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parse run's arguments; returns 0, or an exit status. */
+static int parse_run_args(int argc, char **argv, struct run_options *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes_value = strncmp(a, "--", 2) == 0;
+
+        if (takes_value && !v)
+            return usage_error("option needs a value", a);
+        if (strcmp(a, "--seed") == 0) {
+            if (parse_uint(v, &o->seed) < 0)
+                return usage_error("--seed takes a whole number, not", v);
+            o->has_seed = true;
+        } else if (strcmp(a, "--from") == 0) {
+            if (parse_users(a, v, &o->from) < 0)
+                return EXIT_USAGE;
+        } else if (strcmp(a, "--to") == 0) {
+            if (parse_users(a, v, &o->to) < 0)
+                return EXIT_USAGE;
+        } else if (strcmp(a, "--steps-per-decade") == 0) {
+            uint64_t n;
+
+            if (parse_uint(v, &n) < 0 || n < 1 || n > 100)
+                return usage_error("--steps-per-decade takes a number "
+                                   "from 1 to 100, not", v);
+            o->per_decade = (int)n;
+        } else if (strcmp(a, "--format") == 0) {
+            int f = report_format_from_name(v);
+
+            if (f < 0)
+                return usage_error("--format takes table, csv or json, "
+                                   "not", v);
+            o->format = (enum report_format)f;
+        } else if (takes_value) {
+            return usage_error("unknown option", a);
+        } else if (o->file) {
+            return usage_error("one scenario file at a time; extra", a);
+        } else {
+            o->file = a;
+            continue;
+        }
+        i++;
+    }
+    if (!o->file)
+        return usage_error("run needs a scenario FILE", NULL);
+    return 0;
+}
+
+static int load(struct scenario *sc, const char *file)
+{
+    char err[2048];
+
+    if (scenario_load_file(sc, file, err, sizeof err) < 0) {
+        fprintf(stderr, "archsim: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void apply_overrides(struct scenario *sc, const struct run_options *o)
+{
+    if (o->from > 0)
+        sc->ramp.from = o->from;
+    if (o->to > 0) {
+        if (sc->ramp.target == sc->ramp.to || sc->ramp.target > o->to)
+            sc->ramp.target = o->to;
+        sc->ramp.to = o->to;
+    }
+    if (o->per_decade > 0)
+        sc->ramp.per_decade = o->per_decade;
+}
+
+static void show_progress(const struct step_result *st, int index, int total,
+                          void *arg)
+{
+    char users[16];
+
+    (void)arg;
+    format_count(users, sizeof users, st->users);
+    fprintf(stderr, "\r\033[Kstep %d/%d: %s users", index + 1, total, users);
+    if (index + 1 == total)
+        fprintf(stderr, "\r\033[K");
+    fflush(stderr);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_options o;
+    struct scenario sc;
+    struct ramp_result res;
+    int status = parse_run_args(argc, argv, &o);
+    uint64_t seed;
+
+    if (status != 0)
+        return status;
+    if (load(&sc, o.file) < 0) {
+        scenario_free(&sc);
+        return EXIT_DATAERR;
+    }
+    apply_overrides(&sc, &o);
+    if (sc.ramp.from > sc.ramp.to) {
+        fprintf(stderr, "archsim: the ramp's from (%g) is larger than its "
+                        "to (%g)\n", sc.ramp.from, sc.ramp.to);
+        scenario_free(&sc);
+        return EXIT_USAGE;
+    }
+    if (sc.ncomponents == 0) {
+        fprintf(stderr, "archsim: %s: nothing to simulate: the scenario "
+                        "has no components\n", o.file);
+        scenario_free(&sc);
+        return EXIT_DATAERR;
+    }
+    seed = o.has_seed ? o.seed : sc.seed;
+    if (ramp_run(&sc, seed, &res, isatty(2) ? show_progress : NULL,
+                 NULL) < 0) {
+        fprintf(stderr, "archsim: out of memory\n");
+        scenario_free(&sc);
+        return EXIT_SOFTWARE;
+    }
+    status = res.target_holds ? EXIT_HOLD : EXIT_BROKEN;
+    if (report_write(stdout, o.format, &sc, seed, &res) < 0) {
+        fprintf(stderr, "archsim: writing the report: %s\n",
+                strerror(errno));
+        status = EXIT_IOERR;
+    }
+    ramp_result_free(&res);
+    scenario_free(&sc);
+    return status;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    struct scenario sc;
+
+    if (argc != 1)
+        return usage_error("check needs one scenario FILE", NULL);
+    if (load(&sc, argv[0]) < 0) {
+        scenario_free(&sc);
+        return EXIT_DATAERR;
+    }
+    printf("%s: %s, %d components, entry %s, $%.0f/month\n", argv[0],
+           sc.name, sc.ncomponents,
+           sc.entry >= 0 ? sc.components[sc.entry].name : "(none)",
+           scenario_monthly_cost(&sc));
+    for (int i = 0; i < sc.ncomponents; i++) {
+        const struct component *c = &sc.components[i];
+
+        printf("  %-20s %-8s x%d", c->name, kind_name(c->kind), c->instances);
+        for (int j = 0; j < c->ncalls; j++)
+            printf("%s%s", j ? ", " : "  -> ", c->call_names[j]);
+        printf("\n");
+    }
+    scenario_free(&sc);
+    return EXIT_HOLD;
+}
+
+int main(int argc, char **argv)
+{
+    /* Characters follow the user's locale; numbers never do, so files
+     * and output read the same everywhere. */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        fputs(usage_text, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_HOLD;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("archsim %s\n", ARCHSIM_VERSION);
+        return EXIT_HOLD;
+    }
+    if (strcmp(argv[1], "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    return usage_error("unknown command", argv[1]);
+}

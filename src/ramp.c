@@ -1,0 +1,334 @@
+/*
+ * ramp.c - stepping the users up, measuring each step, and judging the
+ * objectives.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ramp.h"
+
+/* Requests wanted per batch: ten batches give a p99 from the slowest
+ * hundred or more answers of each. */
+#define BATCH_REQUESTS  2000.0
+#define BATCH_MIN_NS    (200 * NS_PER_MS)   /* a window of 2 s at least */
+#define BATCH_MAX_NS    (30 * NS_PER_S)     /* and 300 s at most */
+#define MIN_P99_SAMPLES 200                 /* fewer: the p99 is unknown */
+#define MAX_STEPS       1000
+
+/* Student's t at 97.5% for RAMP_BATCHES - 1 = 9 degrees of freedom. */
+#define T_975_9 2.262
+
+int ramp_steps(const struct ramp *ramp, double *users, int max)
+{
+    int n = 0;
+    double last = -1;
+
+    for (int i = 0; n < max; i++) {
+        double u = ramp->from * pow(10.0, (double)i / ramp->per_decade);
+        double rounded;
+
+        if (u > ramp->to * (1 + 1e-9))
+            u = ramp->to;
+        rounded = u < 1 ? u : floor(u + 0.5);
+        if (rounded != last)
+            users[n++] = rounded;
+        last = rounded;
+        if (u >= ramp->to)
+            break;
+    }
+    return n;
+}
+
+/* --- Figures of one component ------------------------------------------- */
+
+static double pool_util(const struct pool *p, double window)
+{
+    if (p->cap <= 0 || window <= 0)
+        return 0;
+    return p->busy_area / (window * p->cap);
+}
+
+static double busiest(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+/* Utilisation of each kind of pool: the mean over instances, and for
+ * databases the busiest node (a hot primary is not hidden by idle
+ * replicas). */
+static void pool_figures(const struct sim *sim, int c, double window,
+                         struct comp_result *out)
+{
+    const struct comp_state *cs = &sim->cs[c];
+    bool per_node = sim->sc->components[c].kind == KIND_DATABASE;
+
+    for (int i = 0; i < cs->ninst; i++) {
+        const struct pool *p = &cs->pools[i * POOLS_PER_INST];
+        double outer = pool_util(&p[POOL_OUTER], window);
+        double cores = pool_util(&p[POOL_CORES], window);
+        double lock = pool_util(&p[POOL_LOCK], window);
+
+        if (per_node) {
+            out->pool = busiest(out->pool, outer);
+            out->cpu = busiest(out->cpu, cores);
+            out->lock = busiest(out->lock, lock);
+        } else {
+            out->pool += outer / cs->ninst;
+            out->cpu += cores / cs->ninst;
+        }
+        for (int k = 0; k < POOLS_PER_INST; k++)
+            out->waiting += p[k].wait_area / window;
+    }
+    out->util = busiest(out->pool, busiest(out->cpu, out->lock));
+}
+
+static void queue_figures(const struct sim *sim, int c, double window,
+                          struct comp_result *out)
+{
+    const struct pool *workers = &sim->cs[c].pools[POOL_OUTER];
+
+    out->depth = workers->wait_area / window;
+    if (workers->waiting > 0)
+        out->oldest = (double)(sim->now - sim->reqs[workers->head].start);
+}
+
+static void comp_figures(const struct sim *sim, int c, double window_s,
+                         struct comp_result *out)
+{
+    const struct comp_state *cs = &sim->cs[c];
+    const struct comp_stats *st = &cs->st;
+    double window = window_s * NS_PER_S;
+    uint64_t errors = 0;
+
+    memset(out, 0, sizeof *out);
+    out->instances = cs->ninst;
+    pool_figures(sim, c, window, out);
+    if (sim->sc->components[c].kind == KIND_QUEUE)
+        queue_figures(sim, c, window, out);
+    for (int k = 0; k < ERR_CAUSE_COUNT; k++) {
+        out->by_cause[k] = st->errors[k];
+        errors += st->errors[k];
+    }
+    out->arrivals = (double)st->arrivals / window_s;
+    out->throughput = (double)st->done / window_s;
+    out->errors = (double)errors / window_s;
+    out->mean = st->done ? st->resp_sum / (double)st->done : 0;
+    if (st->resp && st->resp->count) {
+        out->p50 = hist_quantile(st->resp, 0.50);
+        out->p95 = hist_quantile(st->resp, 0.95);
+        out->p99 = hist_quantile(st->resp, 0.99);
+    }
+    out->hit_ratio = st->lookups ? (double)st->hits / (double)st->lookups
+                                 : -1;
+    out->lag_mean = st->lag_n ? st->lag_sum / (double)st->lag_n : 0;
+    out->lag_max = st->lag_max;
+}
+
+/* --- Measuring one step -------------------------------------------------- */
+
+/* The histogram of what was added to now since before (bucket-wise). */
+static void hist_since(struct hist *out, const struct hist *now,
+                       const struct hist *before)
+{
+    int lo = -1, hi = -1;
+
+    out->count = now->count - before->count;
+    out->sum = now->sum - before->sum;
+    for (int b = 0; b < HIST_BUCKETS; b++) {
+        out->buckets[b] = now->buckets[b] - before->buckets[b];
+        if (out->buckets[b]) {
+            if (lo < 0)
+                lo = b;
+            hi = b;
+        }
+    }
+    out->min = lo < 0 ? 0 : hist_bucket_low(lo);
+    out->max = hi < 0 ? 0 : hist_bucket_high(hi) - 1;
+}
+
+static sim_ns batch_length(const struct sim *sim, double users)
+{
+    const struct scenario *sc = sim->sc;
+    double rate = sc->user_model == USERS_OPEN
+                      ? users * sc->rate
+                      : users / ((double)sc->think / NS_PER_S);
+    double ns = rate > 0 ? BATCH_REQUESTS / rate * NS_PER_S : BATCH_MAX_NS;
+
+    if (ns < BATCH_MIN_NS)
+        ns = BATCH_MIN_NS;
+    if (ns > BATCH_MAX_NS)
+        ns = BATCH_MAX_NS;
+    return (sim_ns)ns;
+}
+
+/* Batch means: the interval of the p99 from the spread of the batches'
+ * p99s, centred on the p99 of the whole window. */
+static void p99_interval(struct step_result *out, const double *batch_p99,
+                         int nbatches)
+{
+    double mean = 0, var = 0, half;
+
+    for (int b = 0; b < nbatches; b++)
+        mean += batch_p99[b];
+    mean /= nbatches;
+    for (int b = 0; b < nbatches; b++)
+        var += (batch_p99[b] - mean) * (batch_p99[b] - mean);
+    var /= nbatches - 1;
+    half = T_975_9 * sqrt(var / nbatches);
+    out->p99_lo = (int64_t)fmax(0, (double)out->p99 - half);
+    out->p99_hi = (int64_t)((double)out->p99 + half);
+}
+
+static void end_figures(struct sim *sim, struct step_result *out,
+                        double window_s)
+{
+    const struct end_stats *e = &sim->end;
+    uint64_t answered = e->ok + e->errors;
+
+    out->offered = (double)e->arrivals / window_s;
+    out->completed = (double)e->ok / window_s;
+    out->error_frac = answered ? (double)e->errors / (double)answered : 0;
+    out->samples = e->ok;
+    out->p50 = hist_quantile(&e->all, 0.50);
+    out->p95 = hist_quantile(&e->all, 0.95);
+    out->p99 = hist_quantile(&e->all, 0.99);
+    out->p99_known = e->ok >= MIN_P99_SAMPLES;
+    for (int k = 0; k < REQ_KIND_COUNT; k++)
+        out->kind_p99[k] = hist_quantile(&e->kind[k], 0.99);
+    memcpy(out->by_cause, e->by_cause, sizeof out->by_cause);
+}
+
+static void find_bottleneck(const struct sim *sim, struct step_result *out)
+{
+    out->bottleneck = -1;
+    out->bottleneck_util = 0;
+    for (int c = 0; c < sim->sc->ncomponents; c++) {
+        const struct comp_result *cr = &out->comps[c];
+
+        if (out->bottleneck < 0 || cr->util > out->bottleneck_util ||
+            (cr->util == out->bottleneck_util &&
+             cr->errors > out->comps[out->bottleneck].errors)) {
+            out->bottleneck = c;
+            out->bottleneck_util = cr->util;
+        }
+    }
+}
+
+int ramp_measure_step(struct sim *sim, double users,
+                      struct step_result *out)
+{
+    sim_ns batch = batch_length(sim, users);
+    struct hist *before = malloc(sizeof *before);
+    struct hist *part = malloc(sizeof *part);
+    double batch_p99[RAMP_BATCHES];
+    double window_s;
+
+    if (!before || !part) {
+        free(before);
+        free(part);
+        return -1;
+    }
+    sim_set_users(sim, users);
+    sim_run_until(sim, sim->now + batch);           /* warm-up */
+    sim_reset_window(sim);
+    for (int b = 0; b < RAMP_BATCHES; b++) {
+        *before = sim->end.all;
+        sim_run_until(sim, sim->now + batch);
+        hist_since(part, &sim->end.all, before);
+        batch_p99[b] = (double)hist_quantile(part, 0.99);
+    }
+    sim_flush_areas(sim);
+    free(before);
+    free(part);
+
+    out->users = users;
+    out->window = sim->now - sim->window_start;
+    window_s = (double)out->window / NS_PER_S;
+    end_figures(sim, out, window_s);
+    p99_interval(out, batch_p99, RAMP_BATCHES);
+    for (int c = 0; c < sim->sc->ncomponents; c++)
+        comp_figures(sim, c, window_s, &out->comps[c]);
+    find_bottleneck(sim, out);
+    return 0;
+}
+
+/* --- Objectives ---------------------------------------------------------- */
+
+static void judge(const struct scenario *sc, struct step_result *st)
+{
+    st->holds = true;
+    st->broken = NULL;
+    if (sc->objectives.p99 > 0 && st->p99_known &&
+        st->p99 > sc->objectives.p99) {
+        st->holds = false;
+        st->broken = "p99";
+    } else if (st->error_frac > sc->objectives.errors) {
+        st->holds = false;
+        st->broken = "errors";
+    }
+}
+
+static void summarise(const struct scenario *sc, struct ramp_result *res)
+{
+    res->first_broken = -1;
+    res->capacity = 0;
+    for (int i = 0; i < res->nsteps; i++) {
+        if (!res->steps[i].holds) {
+            res->first_broken = i;
+            break;
+        }
+        res->capacity = res->steps[i].users;
+    }
+    res->cost = scenario_monthly_cost(sc);
+    res->budget_ok = sc->objectives.budget <= 0 ||
+                     res->cost <= sc->objectives.budget;
+    res->target_holds = res->budget_ok &&
+                        res->capacity >= sc->ramp.target * (1 - 1e-9);
+}
+
+int ramp_run(const struct scenario *sc, uint64_t seed,
+             struct ramp_result *res, ramp_progress_fn progress, void *arg)
+{
+    double users[MAX_STEPS];
+    int n = ramp_steps(&sc->ramp, users, MAX_STEPS);
+    struct sim *sim;
+
+    memset(res, 0, sizeof *res);
+    res->ncomponents = sc->ncomponents;
+    res->steps = calloc((size_t)n, sizeof *res->steps);
+    sim = res->steps ? sim_create(sc, seed) : NULL;
+    if (!sim) {
+        ramp_result_free(res);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        struct step_result *st = &res->steps[i];
+
+        st->comps = calloc((size_t)sc->ncomponents, sizeof *st->comps);
+        res->nsteps = i + 1;
+        if (!st->comps || ramp_measure_step(sim, users[i], st) < 0) {
+            sim_destroy(sim);
+            ramp_result_free(res);
+            return -1;
+        }
+        judge(sc, st);
+        if (progress)
+            progress(st, i, n, arg);
+    }
+    res->simulated = sim->now;
+    res->events = sim->events;
+    sim_destroy(sim);
+    summarise(sc, res);
+    return 0;
+}
+
+void ramp_result_free(struct ramp_result *res)
+{
+    if (res->steps)
+        for (int i = 0; i < res->nsteps; i++)
+            free(res->steps[i].comps);
+    free(res->steps);
+    res->steps = NULL;
+    res->nsteps = 0;
+}

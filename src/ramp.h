@@ -1,0 +1,93 @@
+/*
+ * ramp.h - the ramp: users from `from` to `to` in log-spaced steps, each
+ * a warm-up then a measured window of equal batches, the state of the
+ * system carried from one step to the next. For every step it keeps the
+ * end-to-end figures and every component's figures; then it finds the
+ * capacity and the first objective that broke.
+ *
+ * A struct ramp_result owns its arrays; free it with ramp_result_free().
+ */
+#ifndef ARCHSIM_RAMP_H
+#define ARCHSIM_RAMP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "scenario.h"
+#include "sim.h"
+
+#define RAMP_BATCHES 10
+
+struct comp_result {
+    double util;                    /* the busiest of its resources, 0..1 */
+    double cpu;                     /* core time busy / core time */
+    double pool;                    /* threads, connections, workers held */
+    double lock;                    /* hot-row lock busy (databases) */
+    double waiting;                 /* mean requests waiting, all pools */
+    double arrivals;                /* per second */
+    double throughput;              /* answered per second */
+    double errors;                  /* per second */
+    uint64_t by_cause[ERR_CAUSE_COUNT];
+    double mean;                    /* ns at the component */
+    int64_t p50, p95, p99;          /* ns; 0 when nothing was answered */
+    double hit_ratio;               /* caches and CDNs; -1 otherwise */
+    double lag_mean, lag_max;       /* replica lag, or queue wait (ns) */
+    double depth;                   /* queues: mean tasks waiting */
+    double oldest;                  /* queues: age of the oldest task, ns */
+    int instances;
+};
+
+struct step_result {
+    double users;
+    double offered;                 /* requests sent per second */
+    double completed;               /* answered without error per second */
+    double error_frac;
+    uint64_t samples;               /* answered requests measured */
+    int64_t p50, p95, p99;
+    int64_t p99_lo, p99_hi;         /* 95% interval by batch means */
+    bool p99_known;                 /* enough samples for a p99 */
+    int64_t kind_p99[REQ_KIND_COUNT];
+    uint64_t by_cause[ERR_CAUSE_COUNT];
+    sim_ns window;                  /* measured simulated time */
+    int bottleneck;                 /* component index, -1 if none */
+    double bottleneck_util;
+    bool holds;                     /* latency and error objectives */
+    const char *broken;             /* "p99" or "errors" when not holds */
+    struct comp_result *comps;      /* one per component */
+};
+
+struct ramp_result {
+    int nsteps;
+    struct step_result *steps;
+    int ncomponents;
+    double capacity;                /* users; 0 when the first step broke */
+    int first_broken;               /* step index, -1 when none broke */
+    double cost;                    /* USD per month */
+    bool budget_ok;
+    bool target_holds;              /* objectives hold at the target */
+    sim_ns simulated;               /* total simulated time */
+    uint64_t events;
+};
+
+/* Called after each step, e.g. for a progress line; may be NULL. */
+typedef void (*ramp_progress_fn)(const struct step_result *step, int index,
+                                 int total, void *arg);
+
+/* The user counts of the ramp's steps; returns how many (at most max). */
+int ramp_steps(const struct ramp *ramp, double *users, int max);
+
+/* Run the whole ramp of a validated scenario. Returns 0, or -1 when out of
+ * memory. */
+int ramp_run(const struct scenario *sc, uint64_t seed,
+             struct ramp_result *out, ramp_progress_fn progress, void *arg);
+
+void ramp_result_free(struct ramp_result *res);
+
+/*
+ * Engine-level pieces, for the TUI which runs a step in slices:
+ * measure one step on an existing engine.
+ */
+int ramp_measure_step(struct sim *sim, double users,
+                      struct step_result *out);
+
+#endif

@@ -1,0 +1,313 @@
+/*
+ * report.c - the run's table, CSV and JSON.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "report.h"
+
+int report_format_from_name(const char *name)
+{
+    if (strcmp(name, "table") == 0)
+        return FORMAT_TABLE;
+    if (strcmp(name, "csv") == 0)
+        return FORMAT_CSV;
+    if (strcmp(name, "json") == 0)
+        return FORMAT_JSON;
+    return -1;
+}
+
+void format_duration(char *buf, size_t len, double ns)
+{
+    if (ns < 1e3)
+        snprintf(buf, len, "%.0fns", ns);
+    else if (ns < 1e6)
+        snprintf(buf, len, "%.3gus", ns / 1e3);
+    else if (ns < 1e9)
+        snprintf(buf, len, "%.3gms", ns / 1e6);
+    else
+        snprintf(buf, len, "%.3gs", ns / 1e9);
+}
+
+void format_count(char *buf, size_t len, double value)
+{
+    if (value < 1000)
+        snprintf(buf, len, "%.3g", value);
+    else if (value < 1e6)
+        snprintf(buf, len, "%.3gk", value / 1e3);
+    else
+        snprintf(buf, len, "%.3gM", value / 1e6);
+}
+
+static const char *comp_name(const struct scenario *sc, int c)
+{
+    return c >= 0 ? sc->components[c].name : "-";
+}
+
+void report_verdict(char *buf, size_t len, const struct scenario *sc,
+                    const struct ramp_result *res)
+{
+    char cap[32], users[32], have[32], want[32];
+    const struct step_result *st;
+
+    format_count(cap, sizeof cap, res->capacity);
+    if (res->first_broken < 0) {
+        snprintf(buf, len, "objectives hold up to %s users", cap);
+    } else {
+        st = &res->steps[res->first_broken];
+        format_count(users, sizeof users, st->users);
+        if (strcmp(st->broken, "p99") == 0) {
+            format_duration(have, sizeof have, (double)st->p99);
+            format_duration(want, sizeof want, (double)sc->objectives.p99);
+        } else {
+            snprintf(have, sizeof have, "%.2f%%", st->error_frac * 100);
+            snprintf(want, sizeof want, "%.2f%%",
+                     sc->objectives.errors * 100);
+        }
+        snprintf(buf, len,
+                 "capacity %s users; first broken: %s %s > %s at %s users "
+                 "(bottleneck %s, %.0f%% busy)",
+                 cap, st->broken, have, want, users,
+                 comp_name(sc, st->bottleneck), st->bottleneck_util * 100);
+    }
+    if (!res->budget_ok) {
+        size_t used = strlen(buf);
+
+        snprintf(buf + used, len - used,
+                 "; over budget: $%.0f/month > $%.0f/month", res->cost,
+                 sc->objectives.budget);
+    }
+}
+
+/* --- Table --------------------------------------------------------------- */
+
+static void p99_cell(char *buf, size_t len, const struct step_result *st)
+{
+    char p99[16], lo[16], hi[16];
+
+    if (!st->p99_known) {
+        snprintf(buf, len, "unknown (%llu answers)",
+                 (unsigned long long)st->samples);
+        return;
+    }
+    format_duration(p99, sizeof p99, (double)st->p99);
+    format_duration(lo, sizeof lo, (double)st->p99_lo);
+    format_duration(hi, sizeof hi, (double)st->p99_hi);
+    snprintf(buf, len, "%s [%s, %s]", p99, lo, hi);
+}
+
+static void write_table_row(FILE *out, const struct scenario *sc,
+                            const struct step_result *st)
+{
+    char users[16], offered[16], done[16], p50[16], p95[16], p99[64];
+
+    format_count(users, sizeof users, st->users);
+    format_count(offered, sizeof offered, st->offered);
+    format_count(done, sizeof done, st->completed);
+    format_duration(p50, sizeof p50, (double)st->p50);
+    format_duration(p95, sizeof p95, (double)st->p95);
+    p99_cell(p99, sizeof p99, st);
+    if (st->samples == 0) {
+        snprintf(p50, sizeof p50, "-");
+        snprintf(p95, sizeof p95, "-");
+    }
+    fprintf(out, "%7s %9s %9s %8s %8s  %-28s %7.2f%%  %s %.0f%%%s\n",
+            users, offered, done, p50, p95, p99, st->error_frac * 100,
+            comp_name(sc, st->bottleneck), st->bottleneck_util * 100,
+            st->holds ? "" : "  << " );
+}
+
+static void write_table(FILE *out, const struct scenario *sc, uint64_t seed,
+                        const struct ramp_result *res)
+{
+    char verdict[1024], think[16];
+
+    format_duration(think, sizeof think, (double)sc->think);
+    fprintf(out, "%s: %d components, seed %llu, %s users",
+            sc->name, sc->ncomponents, (unsigned long long)seed,
+            sc->user_model == USERS_CLOSED ? "closed" : "open");
+    if (sc->user_model == USERS_CLOSED)
+        fprintf(out, ", think %s", think);
+    fprintf(out, ", $%.0f/month\n\n", res->cost);
+    fprintf(out, "%7s %9s %9s %8s %8s  %-28s %8s  %s\n", "users",
+            "offered/s", "done/s", "p50", "p95", "p99 [95% interval]",
+            "errors", "bottleneck");
+    for (int i = 0; i < res->nsteps; i++)
+        write_table_row(out, sc, &res->steps[i]);
+    report_verdict(verdict, sizeof verdict, sc, res);
+    fprintf(out, "\n%s\n", verdict);
+    fprintf(out, "objectives at %.0f users: %s\n", sc->ramp.target,
+            res->target_holds ? "hold" : "broken");
+}
+
+/* --- CSV ----------------------------------------------------------------- */
+
+/* A CSV field: quoted, with quotes doubled, when it needs to be. */
+static void csv_string(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void write_csv(FILE *out, const struct scenario *sc,
+                      const struct ramp_result *res)
+{
+    fprintf(out, "users,offered_rps,completed_rps,p50_ms,p95_ms,p99_ms,"
+                 "p99_lo_ms,p99_hi_ms,p99_known,errors_pct,bottleneck,"
+                 "bottleneck_util_pct,holds\n");
+    for (int i = 0; i < res->nsteps; i++) {
+        const struct step_result *st = &res->steps[i];
+
+        fprintf(out, "%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%s,%.4f,",
+                st->users, st->offered, st->completed, st->p50 / 1e6,
+                st->p95 / 1e6, st->p99 / 1e6, st->p99_lo / 1e6,
+                st->p99_hi / 1e6, st->p99_known ? "true" : "false",
+                st->error_frac * 100);
+        csv_string(out, comp_name(sc, st->bottleneck));
+        fprintf(out, ",%.1f,%s\n", st->bottleneck_util * 100,
+                st->holds ? "true" : "false");
+    }
+}
+
+/* --- JSON ---------------------------------------------------------------- */
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+/* JSON has no NaN or infinity: write null for them. */
+static void json_number(FILE *out, double v)
+{
+    if (isfinite(v))
+        fprintf(out, "%.6g", v);
+    else
+        fputs("null", out);
+}
+
+static void write_json_comp(FILE *out, const struct scenario *sc, int c,
+                            const struct comp_result *cr)
+{
+    fputs("{\"name\":", out);
+    json_string(out, sc->components[c].name);
+    fprintf(out, ",\"kind\":\"%s\",\"util\":", kind_name(sc->components[c].kind));
+    json_number(out, cr->util);
+    fputs(",\"cpu\":", out);
+    json_number(out, cr->cpu);
+    fputs(",\"pool\":", out);
+    json_number(out, cr->pool);
+    fputs(",\"waiting\":", out);
+    json_number(out, cr->waiting);
+    fputs(",\"throughput\":", out);
+    json_number(out, cr->throughput);
+    fputs(",\"errors_per_s\":", out);
+    json_number(out, cr->errors);
+    fprintf(out, ",\"mean_ms\":%.4f,\"p99_ms\":%.4f", cr->mean / 1e6,
+            cr->p99 / 1e6);
+    if (cr->hit_ratio >= 0)
+        fprintf(out, ",\"hit_ratio\":%.4f", cr->hit_ratio);
+    if (sc->components[c].kind == KIND_DATABASE)
+        fprintf(out, ",\"replica_lag_ms\":%.4f,\"replica_lag_max_ms\":%.4f",
+                cr->lag_mean / 1e6, cr->lag_max / 1e6);
+    if (sc->components[c].kind == KIND_QUEUE)
+        fprintf(out, ",\"depth\":%.2f,\"consumer_lag_ms\":%.4f",
+                cr->depth, cr->lag_mean / 1e6);
+    fputc('}', out);
+}
+
+static void write_json_step(FILE *out, const struct scenario *sc,
+                            const struct step_result *st)
+{
+    fprintf(out, "{\"users\":%.0f,\"offered_rps\":%.4f,"
+                 "\"completed_rps\":%.4f,\"p50_ms\":%.4f,\"p95_ms\":%.4f,",
+            st->users, st->offered, st->completed, st->p50 / 1e6,
+            st->p95 / 1e6);
+    if (st->p99_known)
+        fprintf(out, "\"p99_ms\":%.4f,\"p99_ci_ms\":[%.4f,%.4f],",
+                st->p99 / 1e6, st->p99_lo / 1e6, st->p99_hi / 1e6);
+    else
+        fputs("\"p99_ms\":null,\"p99_ci_ms\":null,", out);
+    fprintf(out, "\"samples\":%llu,\"errors_pct\":%.4f,\"errors_by_cause\":{",
+            (unsigned long long)st->samples, st->error_frac * 100);
+    for (int k = 0; k < ERR_CAUSE_COUNT; k++)
+        fprintf(out, "%s\"%s\":%llu", k ? "," : "", err_cause_name(k),
+                (unsigned long long)st->by_cause[k]);
+    fputs("},\"bottleneck\":", out);
+    json_string(out, comp_name(sc, st->bottleneck));
+    fprintf(out, ",\"bottleneck_util\":%.4f,\"holds\":%s,\"components\":[",
+            st->bottleneck_util, st->holds ? "true" : "false");
+    for (int c = 0; c < sc->ncomponents; c++) {
+        if (c)
+            fputc(',', out);
+        write_json_comp(out, sc, c, &st->comps[c]);
+    }
+    fputs("]}", out);
+}
+
+static void write_json(FILE *out, const struct scenario *sc, uint64_t seed,
+                       const struct ramp_result *res)
+{
+    char verdict[1024];
+
+    fputs("{\"scenario\":", out);
+    json_string(out, sc->name);
+    fprintf(out, ",\"seed\":%llu,\"steps\":[", (unsigned long long)seed);
+    for (int i = 0; i < res->nsteps; i++) {
+        fputs(i ? ",\n" : "\n", out);
+        write_json_step(out, sc, &res->steps[i]);
+    }
+    fprintf(out, "],\n\"capacity\":%.0f,\"cost_per_month\":%.2f,",
+            res->capacity, res->cost);
+    if (res->first_broken >= 0) {
+        const struct step_result *st = &res->steps[res->first_broken];
+
+        fprintf(out, "\"first_broken\":{\"objective\":\"%s\",\"users\":%.0f,"
+                     "\"bottleneck\":", st->broken, st->users);
+        json_string(out, comp_name(sc, st->bottleneck));
+        fputs("},", out);
+    } else {
+        fputs("\"first_broken\":null,", out);
+    }
+    report_verdict(verdict, sizeof verdict, sc, res);
+    fprintf(out, "\"budget_ok\":%s,\"objectives_hold\":%s,\"verdict\":",
+            res->budget_ok ? "true" : "false",
+            res->target_holds ? "true" : "false");
+    json_string(out, verdict);
+    fputs("}\n", out);
+}
+
+int report_write(FILE *out, enum report_format format,
+                 const struct scenario *sc, uint64_t seed,
+                 const struct ramp_result *res)
+{
+    switch (format) {
+    case FORMAT_CSV:
+        write_csv(out, sc, res);
+        break;
+    case FORMAT_JSON:
+        write_json(out, sc, seed, res);
+        break;
+    default:
+        write_table(out, sc, seed, res);
+        break;
+    }
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

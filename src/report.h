@@ -1,0 +1,34 @@
+/*
+ * report.h - printing a ramp's results as a table, CSV or JSON. Output
+ * depends only on the scenario, seed and results (never on wall time), so
+ * the same run prints the same bytes. Numbers always use a full stop.
+ */
+#ifndef ARCHSIM_REPORT_H
+#define ARCHSIM_REPORT_H
+
+#include <stdio.h>
+
+#include "ramp.h"
+#include "scenario.h"
+
+enum report_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+
+int report_format_from_name(const char *name);      /* -1 when unknown */
+
+/* Write res for sc; returns 0, or -1 on a write error. */
+int report_write(FILE *out, enum report_format format,
+                 const struct scenario *sc, uint64_t seed,
+                 const struct ramp_result *res);
+
+/* "850us", "12.3ms", "1.25s": three significant figures. */
+void format_duration(char *buf, size_t len, double ns);
+
+/* "950", "12.5k", "1M": user counts and rates. */
+void format_count(char *buf, size_t len, double value);
+
+/* One sentence naming the first broken objective and where, or that all
+ * held, for the summary and the TUI. */
+void report_verdict(char *buf, size_t len, const struct scenario *sc,
+                    const struct ramp_result *res);
+
+#endif

@@ -1,0 +1,488 @@
+/*
+ * sim.c - the engine: event heap, request pool, pools, users, and the
+ * walk of a request between levels. What happens at a component is in
+ * models/.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "sim.h"
+
+/* Requests in flight are bounded so that memory stays bounded whatever
+ * the load: beyond this, new arrivals fail with ERR_OVERLOAD. Every
+ * component's own limits (threads, backlogs, pools, queue depth) normally
+ * bind long before. 2^22 records are 256 MiB at 64 bytes each. */
+#define MAX_REQUESTS (1u << 22)
+
+static const char *const cause_names[ERR_CAUSE_COUNT] = {
+    "backlog full", "no connection", "queue full", "broker limit",
+    "timeout", "overload", "no backend",
+};
+
+const char *err_cause_name(enum err_cause cause)
+{
+    return cause_names[cause];
+}
+
+/* --- Pending events ------------------------------------------------------
+ * An implicit 4-ary min-heap of 16-byte records ordered by time. Chosen
+ * by measurement (tests/bench_engine.c, `make bench`): on the M/M/4
+ * benchmark the 4-ary heap beat a binary heap because a sift-down
+ * touches half as many levels and four children share a cache line; the
+ * heap stays small (one event per request in service), so a calendar
+ * queue's O(1) would not pay for its resizing. Equal times pop in an
+ * order fixed by the heap's shape, so runs stay deterministic.
+ */
+
+static int heap_grow(struct sim *sim)
+{
+    uint32_t cap = sim->capheap ? sim->capheap * 2 : 1024;
+    struct event *grown = realloc(sim->heap, (size_t)cap * sizeof *grown);
+
+    if (!grown)
+        return -1;
+    sim->heap = grown;
+    sim->capheap = cap;
+    return 0;
+}
+
+void sim_schedule(struct sim *sim, sim_ns at, enum event_type type,
+                  uint32_t req)
+{
+    struct event *h;
+    uint32_t i;
+
+    if (sim->nheap == sim->capheap && heap_grow(sim) < 0)
+        abort();                    /* see sim_alloc_req: cannot happen */
+    h = sim->heap;
+    i = sim->nheap++;
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 4;
+
+        if (h[parent].time <= at)
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = (struct event){at, req, (uint16_t)type,
+                          type == EV_USERS ? sim->users_gen : 0};
+}
+
+static struct event heap_pop(struct sim *sim)
+{
+    struct event *h = sim->heap;
+    struct event top = h[0];
+    struct event last = h[--sim->nheap];
+    uint32_t n = sim->nheap, i = 0;
+
+    for (;;) {
+        uint32_t child = 4 * i + 1, best = child;
+
+        if (child >= n)
+            break;
+        for (uint32_t c = child + 1; c < child + 4 && c < n; c++)
+            if (h[c].time < h[best].time)
+                best = c;
+        if (h[best].time >= last.time)
+            break;
+        h[i] = h[best];
+        i = best;
+    }
+    if (n > 0)
+        h[i] = last;
+    return top;
+}
+
+/* --- Requests ------------------------------------------------------------ */
+
+uint32_t sim_alloc_req(struct sim *sim)
+{
+    uint32_t r;
+
+    if (sim->free_head != NO_REQ) {
+        r = sim->free_head;
+        sim->free_head = sim->reqs[r].next;
+    } else {
+        if (sim->nreqs == sim->capreqs) {
+            uint32_t cap = sim->capreqs * 2;
+            struct request *grown;
+
+            if (cap > sim->maxreqs)
+                return NO_REQ;
+            grown = realloc(sim->reqs, (size_t)cap * sizeof *grown);
+            if (!grown)
+                return NO_REQ;
+            sim->reqs = grown;
+            sim->capreqs = cap;
+        }
+        /* Each request has at most one pending event; keep room for it
+         * so that sim_schedule never has to fail. */
+        while (sim->capheap < sim->capreqs + 16)
+            if (heap_grow(sim) < 0)
+                return NO_REQ;
+        r = sim->nreqs++;
+    }
+    sim->inflight++;
+    return r;
+}
+
+void sim_free_req(struct sim *sim, uint32_t r)
+{
+    sim->reqs[r].next = sim->free_head;
+    sim->free_head = r;
+    sim->inflight--;
+}
+
+sim_ns sim_service(struct sim *sim, const struct component *c, sim_ns mean)
+{
+    double t;
+
+    if (mean <= 0)
+        return 0;
+    switch (c->dist) {
+    case DIST_CONSTANT:
+        return mean;
+    case DIST_LOGNORMAL:
+        t = rng_lognormal(&sim->rng, (double)mean, c->cv);
+        break;
+    default:
+        t = rng_exponential(&sim->rng, (double)mean);
+        break;
+    }
+    return (sim_ns)(t + 0.5);
+}
+
+/* --- Pools --------------------------------------------------------------- */
+
+void pool_touch(struct sim *sim, struct pool *p)
+{
+    sim_ns dt = sim->now - p->last;
+
+    if (dt > 0) {
+        p->busy_area += (double)p->busy * (double)dt;
+        p->wait_area += (double)p->waiting * (double)dt;
+    }
+    p->last = sim->now;
+}
+
+int pool_acquire(struct sim *sim, struct pool *p, uint32_t r)
+{
+    pool_touch(sim, p);
+    if (p->busy < p->cap) {
+        p->busy++;
+        p->grants++;
+        return 1;
+    }
+    if (p->max_waiting >= 0 && p->waiting >= p->max_waiting)
+        return -1;
+    sim->reqs[r].next = NO_REQ;
+    p->queued++;
+    if (p->waiting == 0)
+        p->head = r;
+    else
+        sim->reqs[p->tail].next = r;
+    p->tail = r;
+    p->waiting++;
+    return 0;
+}
+
+void pool_release(struct sim *sim, struct pool *p)
+{
+    uint32_t r;
+
+    pool_touch(sim, p);
+    if (p->waiting == 0) {
+        p->busy--;
+        return;
+    }
+    r = p->head;
+    p->head = sim->reqs[r].next;
+    p->waiting--;
+    p->grants++;
+    sim_resume(sim, r);             /* the unit passes straight to r */
+}
+
+/* --- Levels -------------------------------------------------------------- */
+
+void sim_resume(struct sim *sim, uint32_t r)
+{
+    model_step(sim, r);
+}
+
+void sim_fail(struct sim *sim, uint32_t r, enum err_cause cause)
+{
+    struct request *q = &sim->reqs[r];
+
+    if (!(q->flags & REQ_FAILED)) {
+        q->flags |= REQ_FAILED;
+        q->cause = (uint8_t)cause;
+        sim->cs[q->comp[q->depth]].st.errors[cause]++;
+    }
+}
+
+void sim_call(struct sim *sim, uint32_t r, int comp, sim_ns delay)
+{
+    struct request *q = &sim->reqs[r];
+    uint8_t d = ++q->depth;
+    sim_ns arrive = sim->now + delay;
+
+    q->comp[d] = (uint16_t)comp;
+    q->inst[d] = 0;
+    q->callidx[d] = 0;
+    q->at[d] = (uint32_t)((arrive - q->start) / LEVEL_TICK_NS);
+    q->phase = PHASE_ARRIVE;
+    sim_schedule(sim, arrive, EV_ARRIVE, r);
+}
+
+static sim_ns region_rtt(const struct sim *sim, const struct request *q)
+{
+    if (q->flags & REQ_AT_EDGE)
+        return sim->sc->components[q->comp[0]].edge_rtt;
+    if (sim->sc->nregions == 0)
+        return 0;
+    return sim->sc->regions[q->region].rtt;
+}
+
+/* The request is answered (or failed) at the top: record and free it. */
+static void finish(struct sim *sim, uint32_t r)
+{
+    struct request *q = &sim->reqs[r];
+    struct end_stats *e = &sim->end;
+
+    if (q->flags & REQ_JOB) {
+        sim_free_req(sim, r);
+        return;
+    }
+    if (q->flags & REQ_FAILED) {
+        e->errors++;
+        e->by_cause[q->cause]++;
+    } else {
+        sim_ns latency = sim->now - q->start + region_rtt(sim, q);
+
+        e->ok++;
+        hist_add(&e->all, latency);
+        hist_add(&e->kind[q->kind], latency);
+    }
+    if (sim->sc->user_model == USERS_CLOSED)
+        sim->inflight_users -= 1;
+    sim_free_req(sim, r);
+}
+
+void sim_return(struct sim *sim, uint32_t r)
+{
+    struct request *q = &sim->reqs[r];
+
+    model_note_done(sim, r);
+    if (q->depth == 0) {
+        finish(sim, r);
+        return;
+    }
+    q->depth--;
+    q->phase = 255;                 /* "a call came back" for the caller */
+    model_step(sim, r);
+}
+
+/* --- Users ----------------------------------------------------------------
+ * Closed users: a thinking user sends after an exponential think time, so
+ * the n users thinking at any moment send as one Poisson stream of rate
+ * n / think. Rather than an event per user, one stream runs at the rate
+ * of all users, users / think, and each arrival is kept with probability
+ * thinking / users (thinning): exact for a rate that changes with every
+ * request, with one pending event whatever the number of users.
+ */
+
+static double arrival_rate(const struct sim *sim)
+{
+    const struct scenario *sc = sim->sc;
+
+    if (sc->user_model == USERS_OPEN)
+        return sim->users * sc->rate;
+    return sim->users / ((double)sc->think / NS_PER_S);
+}
+
+static void schedule_users(struct sim *sim)
+{
+    double rate = arrival_rate(sim);
+    double gap;
+
+    if (rate <= 0)
+        return;
+    gap = rng_exponential(&sim->rng, NS_PER_S / rate);
+    if (gap > 1e15)                 /* farther than any run goes */
+        gap = 1e15;
+    sim_schedule(sim, sim->now + (sim_ns)gap + 1, EV_USERS, 0);
+}
+
+void sim_set_users(struct sim *sim, double users)
+{
+    sim->users = users;
+    sim->users_gen++;               /* the pending arrival is now stale */
+    schedule_users(sim);
+}
+
+static int pick_cut(const double *cut, int n, double u)
+{
+    for (int i = 0; i < n - 1; i++)
+        if (u < cut[i])
+            return i;
+    return n - 1;
+}
+
+static void new_request(struct sim *sim)
+{
+    const struct scenario *sc = sim->sc;
+    uint32_t r = sim_alloc_req(sim);
+    struct request *q;
+
+    sim->end.arrivals++;
+    if (r == NO_REQ) {
+        sim->cs[sc->entry].st.errors[ERR_OVERLOAD]++;
+        sim->end.errors++;
+        sim->end.by_cause[ERR_OVERLOAD]++;
+        return;
+    }
+    if (sc->user_model == USERS_CLOSED)
+        sim->inflight_users += 1;
+    q = &sim->reqs[r];
+    memset(q, 0, sizeof *q);
+    q->start = sim->now;
+    q->key = NO_KEY;
+    q->kind = (uint8_t)pick_cut(sim->kind_cut, REQ_KIND_COUNT,
+                                rng_uniform(&sim->rng));
+    q->region = (uint8_t)pick_cut(sim->region_cut, sim->nregions,
+                                  rng_uniform(&sim->rng));
+    q->comp[0] = (uint16_t)sc->entry;
+    q->phase = PHASE_ARRIVE;
+    model_step(sim, r);
+}
+
+static void users_event(struct sim *sim, uint16_t gen)
+{
+    if (gen != sim->users_gen)
+        return;                     /* superseded by sim_set_users */
+    if (sim->sc->user_model == USERS_OPEN ||
+        rng_uniform(&sim->rng) * sim->users >= sim->inflight_users)
+        new_request(sim);
+    schedule_users(sim);
+}
+
+/* --- Running ------------------------------------------------------------- */
+
+void sim_run_until(struct sim *sim, sim_ns t)
+{
+    while (sim->nheap > 0 && sim->heap[0].time < t) {
+        struct event ev = heap_pop(sim);
+
+        sim->now = ev.time;
+        sim->events++;
+        if (ev.type == EV_USERS)
+            users_event(sim, ev.tag);
+        else
+            model_step(sim, ev.req);
+    }
+    if (sim->now < t)
+        sim->now = t;
+}
+
+static void reset_pool(struct sim *sim, struct pool *p)
+{
+    p->last = sim->now;
+    p->busy_area = 0;
+    p->wait_area = 0;
+    p->grants = 0;
+    p->queued = 0;
+    p->wait_sum = 0;
+}
+
+void sim_flush_areas(struct sim *sim)
+{
+    for (int c = 0; c < sim->sc->ncomponents; c++) {
+        struct comp_state *cs = &sim->cs[c];
+
+        for (int i = 0; i < cs->ninst * POOLS_PER_INST; i++)
+            pool_touch(sim, &cs->pools[i]);
+    }
+}
+
+void sim_reset_window(struct sim *sim)
+{
+    for (int c = 0; c < sim->sc->ncomponents; c++) {
+        struct comp_state *cs = &sim->cs[c];
+        struct hist *resp = cs->st.resp;
+
+        for (int i = 0; i < cs->ninst * POOLS_PER_INST; i++)
+            reset_pool(sim, &cs->pools[i]);
+        memset(&cs->st, 0, sizeof cs->st);
+        cs->st.resp = resp;
+        if (resp)
+            hist_clear(resp);
+    }
+    sim->end.arrivals = sim->end.ok = sim->end.errors = 0;
+    memset(sim->end.by_cause, 0, sizeof sim->end.by_cause);
+    hist_clear(&sim->end.all);
+    for (int k = 0; k < REQ_KIND_COUNT; k++)
+        hist_clear(&sim->end.kind[k]);
+    sim->window_start = sim->now;
+}
+
+static void build_cuts(struct sim *sim)
+{
+    const struct scenario *sc = sim->sc;
+    double acc = 0;
+
+    for (int k = 0; k < REQ_KIND_COUNT; k++) {
+        acc += sc->mix[k];
+        sim->kind_cut[k] = acc;
+    }
+    sim->nregions = sc->nregions > 0 ? sc->nregions : 1;
+    acc = 0;
+    for (int i = 0; i < sc->nregions; i++) {
+        acc += sc->regions[i].share;
+        sim->region_cut[i] = acc;
+    }
+}
+
+struct sim *sim_create(const struct scenario *sc, uint64_t seed)
+{
+    struct sim *sim = calloc(1, sizeof *sim);
+
+    if (!sim)
+        return NULL;
+    sim->sc = sc;
+    rng_seed(&sim->rng, seed);
+    sim->free_head = NO_REQ;
+    sim->maxreqs = MAX_REQUESTS;
+    sim->capreqs = 1024;
+    sim->reqs = malloc(sim->capreqs * sizeof *sim->reqs);
+    sim->cs = calloc((size_t)sc->ncomponents + 1, sizeof *sim->cs);
+    if (!sim->reqs || !sim->cs)
+        goto fail;
+    while (sim->capheap < sim->capreqs + 16)
+        if (heap_grow(sim) < 0)
+            goto fail;
+    build_cuts(sim);
+    for (int c = 0; c < sc->ncomponents; c++)
+        if (model_init_state(sim, c) < 0)
+            goto fail;
+    sim_reset_window(sim);
+    return sim;
+
+fail:
+    sim_destroy(sim);
+    return NULL;
+}
+
+void sim_destroy(struct sim *sim)
+{
+    if (!sim)
+        return;
+    if (sim->cs)
+        for (int c = 0; c < sim->sc->ncomponents; c++)
+            model_free_state(sim, c);
+    free(sim->cs);
+    free(sim->reqs);
+    free(sim->heap);
+    free(sim);
+}

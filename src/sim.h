@@ -1,0 +1,232 @@
+/*
+ * sim.h - the discrete-event engine: clock, pending events, request pool,
+ * resource pools with time-weighted statistics, and the window counters
+ * that the ramp reads.
+ *
+ * struct sim owns every allocation it makes; sim_destroy() frees them. It
+ * keeps a pointer to the scenario it was created from, which must outlive
+ * it and not change while it runs (copy it first if it may).
+ */
+#ifndef ARCHSIM_SIM_H
+#define ARCHSIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hist.h"
+#include "rng.h"
+#include "scenario.h"
+
+#define NO_REQ UINT32_MAX
+
+/* Why a request failed. */
+enum err_cause {
+    ERR_BACKLOG,                    /* no thread and the backlog is full */
+    ERR_POOL,                       /* no database connection */
+    ERR_QUEUE_FULL,                 /* the queue is at its maximum depth */
+    ERR_BROKER,                     /* the broker's rate limit */
+    ERR_TIMEOUT,                    /* slower than the server's timeout */
+    ERR_OVERLOAD,                   /* the simulator's in-flight bound */
+    ERR_NO_BACKEND,                 /* nothing healthy to send to */
+    ERR_CAUSE_COUNT
+};
+
+const char *err_cause_name(enum err_cause cause);
+
+/*
+ * One request in flight, in at most 64 bytes. It walks the graph as a
+ * stack of levels, one per synchronous call (server -> service ->
+ * database); load balancers and CDNs pass it on without a level of their
+ * own.
+ */
+#define LEVEL_TICK_NS 128           /* unit of the per-level arrival times */
+
+struct request {
+    sim_ns start;                   /* arrival at the entry */
+    uint32_t next;                  /* FIFO link, or free-list link */
+    uint32_t key;                   /* cache key, 0-based; NO_KEY if none */
+    uint8_t kind;                   /* enum req_kind */
+    uint8_t region;
+    uint8_t depth;                  /* current level */
+    uint8_t flags;
+    uint8_t phase;                  /* step within the current level */
+    uint8_t cause;                  /* enum err_cause when REQ_FAILED */
+    uint16_t fill_comp;             /* cache to fill after a miss */
+    uint16_t comp[MAX_CALL_DEPTH];  /* component at each level */
+    uint16_t inst[MAX_CALL_DEPTH];  /* instance (or node) at each level */
+    uint8_t callidx[MAX_CALL_DEPTH];/* next call to make, per level */
+    uint32_t at[MAX_CALL_DEPTH];    /* arrival at each level, in ticks
+                                     * after start */
+};
+
+#define NO_KEY UINT32_MAX
+
+/* Request flags. */
+#define REQ_FAILED      0x01        /* an error happened; unwind */
+#define REQ_HIT         0x02        /* a cache answered this read */
+#define REQ_NEED_FILL   0x04        /* a cache missed; fill after the db */
+#define REQ_JOB         0x08        /* a queued task, not a user request */
+#define REQ_HELD_LOCK   0x10        /* holds a hot-row lock */
+#define REQ_FILLING     0x20        /* a cache level that fills a key */
+#define REQ_AT_EDGE     0x40        /* answered by a CDN edge */
+
+/*
+ * A resource with a capacity (threads, cores, connections, a lock, a
+ * single cache thread, workers) and a FIFO of requests waiting for it.
+ */
+struct pool {
+    int32_t cap;
+    int32_t busy;
+    int32_t waiting;
+    int32_t max_waiting;            /* -1: unbounded */
+    uint32_t head, tail;            /* FIFO of waiting requests */
+    sim_ns last;                    /* time of the last change */
+    double busy_area;               /* integral of busy, ns */
+    double wait_area;               /* integral of waiting, ns */
+    uint64_t grants;                /* acquisitions in the window */
+    uint64_t queued;                /* of which had to wait first */
+    double wait_sum;                /* ns waited by those granted */
+};
+
+/* Pools of one instance of a component. */
+enum { POOL_OUTER, POOL_CORES, POOL_LOCK, POOLS_PER_INST };
+
+struct lru;
+
+/* Window counters of one component (reset at each window). */
+struct comp_stats {
+    uint64_t arrivals;
+    uint64_t done;                  /* answered, success or not */
+    uint64_t errors[ERR_CAUSE_COUNT];
+    uint64_t hits, lookups;         /* caches and CDNs */
+    double lag_sum, lag_max;        /* replica lag (ns), queue lag */
+    uint64_t lag_n;
+    double resp_sum;                /* ns, time at the component */
+    struct hist *resp;              /* allocated on first use */
+};
+
+struct comp_state {
+    int ninst;                      /* instances, nodes or shards */
+    struct pool *pools;             /* ninst * POOLS_PER_INST */
+    struct lru **lrus;              /* caches: per shard; CDN: per region */
+    sim_ns *apply_until;            /* database: per node */
+    sim_ns broker_until;            /* queue: rate limit's clock */
+    uint32_t rr;                    /* round-robin cursor */
+    int nbackends;                  /* lb: flattened backend instances */
+    uint32_t *backends;             /* (component << 16) | instance */
+    bool calls_take_tasks;          /* server: a callee accepts tasks */
+    struct zipf zipf;               /* caches and CDNs: key popularity */
+    struct comp_stats st;
+};
+
+struct end_stats {
+    uint64_t arrivals;
+    uint64_t ok;
+    uint64_t errors;
+    uint64_t by_cause[ERR_CAUSE_COUNT];
+    struct hist all;
+    struct hist kind[REQ_KIND_COUNT];
+};
+
+enum event_type { EV_USERS, EV_ARRIVE, EV_DONE, EV_RESUME };
+
+struct event {
+    sim_ns time;
+    uint32_t req;
+    uint16_t type;
+    uint16_t tag;                   /* generation of EV_USERS events */
+};
+
+struct sim {
+    const struct scenario *sc;
+    sim_ns now;
+    struct rng rng;
+
+    /* Pending events: an implicit 4-ary min-heap (see sim.c for why). */
+    struct event *heap;
+    uint32_t nheap, capheap;
+
+    /* Request pool: records by index, a free list through next. */
+    struct request *reqs;
+    uint32_t nreqs, capreqs, maxreqs, free_head, inflight;
+
+    /* Users. */
+    double users;
+    double inflight_users;          /* closed users waiting for an answer */
+    uint16_t users_gen;
+    double kind_cut[REQ_KIND_COUNT];
+    double region_cut[MAX_REGIONS];
+    int nregions;
+
+    struct comp_state *cs;
+    struct end_stats end;
+    sim_ns window_start;
+    uint64_t events;                /* processed, for the bench */
+};
+
+/* Create an engine for a validated scenario; NULL when out of memory. */
+struct sim *sim_create(const struct scenario *sc, uint64_t seed);
+void sim_destroy(struct sim *sim);
+
+/* Set the user count; takes effect at once (memoryless arrivals). */
+void sim_set_users(struct sim *sim, double users);
+
+/* Process every event before time t, then set the clock to t. */
+void sim_run_until(struct sim *sim, sim_ns t);
+
+/* Start a new measurement window: clear counters and time integrals. */
+void sim_reset_window(struct sim *sim);
+
+/* Bring time integrals up to now (before reading them). */
+void sim_flush_areas(struct sim *sim);
+
+/* --- For the models. ---------------------------------------------------- */
+
+void sim_schedule(struct sim *sim, sim_ns at, enum event_type type,
+                  uint32_t req);
+
+static inline struct request *sim_req(struct sim *sim, uint32_t r)
+{
+    return &sim->reqs[r];
+}
+
+/* A new request record, or NO_REQ at the in-flight bound. */
+uint32_t sim_alloc_req(struct sim *sim);
+void sim_free_req(struct sim *sim, uint32_t r);
+
+/* A service time around mean for component c's distribution. */
+sim_ns sim_service(struct sim *sim, const struct component *c, sim_ns mean);
+
+/*
+ * Try to take one unit of p for request r. Returns 1 when granted, 0 when
+ * r now waits in the FIFO (it will be resumed), -1 when the FIFO is full.
+ */
+int pool_acquire(struct sim *sim, struct pool *p, uint32_t r);
+
+/* Give back one unit; the first waiter, if any, takes it and resumes. */
+void pool_release(struct sim *sim, struct pool *p);
+
+/* Update p's time integrals to now. */
+void pool_touch(struct sim *sim, struct pool *p);
+
+static inline struct pool *inst_pool(struct sim *sim, int comp, int inst,
+                                     int which)
+{
+    return &sim->cs[comp].pools[inst * POOLS_PER_INST + which];
+}
+
+/* Record that the current level of r failed with cause at its component. */
+void sim_fail(struct sim *sim, uint32_t r, enum err_cause cause);
+
+/* Leave the current level: back to the caller after the return hop, or
+ * finish the request at the top. */
+void sim_return(struct sim *sim, uint32_t r);
+
+/* Enter component comp as a new level below the current one, arriving
+ * after delay. */
+void sim_call(struct sim *sim, uint32_t r, int comp, sim_ns delay);
+
+/* Continue a request (dispatch on its current component and phase). */
+void sim_resume(struct sim *sim, uint32_t r);
+
+#endif
