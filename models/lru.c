@@ -11,12 +11,22 @@
 #include "model.h"
 
 #define EMPTY UINT32_MAX
+#define EMPTY_ENTRY UINT64_MAX
+
+static inline uint32_t entry_key(uint64_t e) { return (uint32_t)(e >> 32); }
+static inline uint32_t entry_slot(uint64_t e) { return (uint32_t)e; }
+static inline uint64_t make_entry(uint32_t key, uint32_t slot)
+{
+    return (uint64_t)key << 32 | slot;
+}
 
 struct lru {
     uint32_t cap, size, mask;
     uint32_t head, tail;            /* most and least recent slots */
     uint32_t *key, *prev, *next;    /* per slot */
-    uint32_t *table;                /* hash -> slot, EMPTY if none */
+    uint64_t *table;                /* key << 32 | slot, or EMPTY_ENTRY;
+                                     * the key sits beside its slot so a
+                                     * probe touches one cache line */
 };
 
 static uint32_t hash32(uint32_t x)
@@ -68,7 +78,7 @@ void lru_destroy(struct lru *l)
 void lru_clear(struct lru *l)
 {
     for (uint32_t i = 0; i <= l->mask; i++)
-        l->table[i] = EMPTY;
+        l->table[i] = EMPTY_ENTRY;
     l->size = 0;
     l->head = l->tail = EMPTY;
 }
@@ -83,7 +93,7 @@ static uint32_t find_pos(const struct lru *l, uint32_t key)
 {
     uint32_t pos = hash32(key) & l->mask;
 
-    while (l->table[pos] != EMPTY && l->key[l->table[pos]] != key)
+    while (l->table[pos] != EMPTY_ENTRY && entry_key(l->table[pos]) != key)
         pos = (pos + 1) & l->mask;
     return pos;
 }
@@ -116,18 +126,18 @@ static void table_delete(struct lru *l, uint32_t pos)
 {
     uint32_t hole = pos, i = pos;
 
-    l->table[hole] = EMPTY;
+    l->table[hole] = EMPTY_ENTRY;
     for (;;) {
         uint32_t home;
 
         i = (i + 1) & l->mask;
-        if (l->table[i] == EMPTY)
+        if (l->table[i] == EMPTY_ENTRY)
             return;
-        home = hash32(l->key[l->table[i]]) & l->mask;
+        home = hash32(entry_key(l->table[i])) & l->mask;
         /* Move the entry back unless its home lies in (hole, i]. */
         if (((i - home) & l->mask) >= ((i - hole) & l->mask)) {
             l->table[hole] = l->table[i];
-            l->table[i] = EMPTY;
+            l->table[i] = EMPTY_ENTRY;
             hole = i;
         }
     }
@@ -136,10 +146,11 @@ static void table_delete(struct lru *l, uint32_t pos)
 int lru_get(struct lru *l, uint32_t key)
 {
     uint32_t pos = find_pos(l, key);
-    uint32_t s = l->table[pos];
+    uint32_t s;
 
-    if (s == EMPTY)
+    if (l->table[pos] == EMPTY_ENTRY)
         return 0;
+    s = entry_slot(l->table[pos]);
     if (l->head != s) {
         unlink_slot(l, s);
         push_front(l, s);
@@ -152,7 +163,7 @@ void lru_put(struct lru *l, uint32_t key)
     uint32_t pos = find_pos(l, key);
     uint32_t s;
 
-    if (l->table[pos] != EMPTY) {
+    if (l->table[pos] != EMPTY_ENTRY) {
         lru_get(l, key);
         return;
     }
@@ -165,17 +176,18 @@ void lru_put(struct lru *l, uint32_t key)
         pos = find_pos(l, key);
     }
     l->key[s] = key;
-    l->table[pos] = s;
+    l->table[pos] = make_entry(key, s);
     push_front(l, s);
 }
 
 void lru_remove(struct lru *l, uint32_t key)
 {
     uint32_t pos = find_pos(l, key);
-    uint32_t s = l->table[pos], last;
+    uint32_t s, last;
 
-    if (s == EMPTY)
+    if (l->table[pos] == EMPTY_ENTRY)
         return;
+    s = entry_slot(l->table[pos]);
     unlink_slot(l, s);
     table_delete(l, pos);
     /* Keep slots dense: move the last slot into the freed one. */
@@ -194,6 +206,6 @@ void lru_remove(struct lru *l, uint32_t key)
             l->prev[l->next[s]] = s;
         else
             l->tail = s;
-        l->table[lpos] = s;
+        l->table[lpos] = make_entry(l->key[s], s);
     }
 }

@@ -19,10 +19,12 @@ enum {
     SRV_RETURNED = 255,
 };
 
-static bool takes_tasks(enum comp_kind kind)
+/* Whether a call to c takes a task off this server's hands. */
+static bool takes_tasks(const struct component *c)
 {
-    return kind == KIND_QUEUE || kind == KIND_SERVER ||
-           kind == KIND_SERVICE || kind == KIND_LB;
+    if (c->kind == KIND_SERVER || c->kind == KIND_SERVICE)
+        return (c->serves >> REQ_TASK) & 1;
+    return c->kind == KIND_QUEUE || c->kind == KIND_LB;
 }
 
 int server_init(struct sim *sim, int comp)
@@ -44,17 +46,17 @@ int server_init(struct sim *sim, int comp)
         p[POOL_LOCK].max_waiting = -1;
     }
     for (int j = 0; j < c->ncalls; j++)
-        if (takes_tasks(sim->sc->components[c->calls[j]].kind))
+        if (takes_tasks(&sim->sc->components[c->calls[j]]))
             cs->calls_take_tasks = true;
     return 0;
 }
 
-/* Whether a request of kind k makes the call to a component of kind to. */
-static bool call_applies(const struct request *q, enum comp_kind to)
+/* Whether request q makes the call to component to. */
+static bool call_applies(const struct request *q, const struct component *to)
 {
     if (q->kind == REQ_STATIC)
         return false;
-    switch (to) {
+    switch (to->kind) {
     case KIND_CACHE:
     case KIND_DATABASE:
         if (q->kind == REQ_READ)
@@ -64,6 +66,7 @@ static bool call_applies(const struct request *q, enum comp_kind to)
         return q->kind == REQ_TASK;
     case KIND_SERVER:
     case KIND_SERVICE:
+        return (to->serves >> q->kind) & 1;
     case KIND_LB:
         return true;
     default:
@@ -95,7 +98,7 @@ static void next_call(struct sim *sim, uint32_t r, sim_ns delay)
     while (!(q->flags & REQ_FAILED) && q->callidx[d] < comp->ncalls) {
         int to = comp->calls[q->callidx[d]++];
 
-        if (call_applies(q, sim->sc->components[to].kind)) {
+        if (call_applies(q, &sim->sc->components[to])) {
             sim_call(sim, r, to, delay + half_hop);
             return;
         }

@@ -48,6 +48,8 @@ const struct field scenario_fields[] = {
     {"task-work", FT_DURATION, OFF(task_work), K_SERVERS, 0, DAY_NS,
      "slow work of a task (an email, an external API) done inline, "
      "holding the thread, when the server calls no queue"},
+    {"serves", FT_KIND_SET, OFF(serves), K_SERVERS, 0, 0,
+     "request kinds its callers send it (e.g. [read]); others skip it"},
     {"timeout", FT_DURATION, OFF(timeout), K_SERVERS, NS_PER_MS, DAY_NS,
      "a request slower than this at the server fails"},
 
@@ -190,6 +192,7 @@ static void server_defaults(struct component *c)
     c->cpu[REQ_WRITE] = 8 * NS_PER_MS;
     c->cpu[REQ_TASK] = 5 * NS_PER_MS;
     c->task_work = 300 * NS_PER_MS;
+    c->serves = ALL_REQ_KINDS;
     c->timeout = 5 * NS_PER_S;
 }
 

@@ -73,6 +73,8 @@ struct component {
     int backlog;                    /* waiting for a thread, per instance */
     sim_ns cpu[REQ_KIND_COUNT];     /* CPU time per request kind */
     sim_ns task_work;               /* slow work of a task done inline */
+    unsigned serves;                /* request kinds callers send here,
+                                     * as 1 << req_kind; default all */
     sim_ns timeout;
 
     /* Load balancers. */
@@ -201,7 +203,10 @@ enum field_type {
     FT_ENUM_POLICY,
     FT_ENUM_DIST,
     FT_SIZE_NAME,                   /* instance size from data/reference */
+    FT_KIND_SET,                    /* list of request kinds, or "all" */
 };
+
+#define ALL_REQ_KINDS ((1u << REQ_KIND_COUNT) - 1)
 
 /* Which kinds a field applies to, as a bit mask of 1 << comp_kind. */
 #define KINDS(k)    (1u << (k))
