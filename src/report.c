@@ -114,7 +114,7 @@ static void write_table_row(FILE *out, const struct scenario *sc,
     fprintf(out, "%7s %9s %9s %8s %8s  %-28s %7.2f%%  %s %.0f%%%s\n",
             users, offered, done, p50, p95, p99, st->error_frac * 100,
             comp_name(sc, st->bottleneck), st->bottleneck_util * 100,
-            st->holds ? "" : "  << " );
+            st->holds ? "" : "  <- broken");
 }
 
 static void write_table(FILE *out, const struct scenario *sc, uint64_t seed,

@@ -204,7 +204,7 @@ static void database_defaults(struct component *c)
     c->read_time = 2 * NS_PER_MS;
     c->scan_time = 40 * NS_PER_MS;
     c->write_time = 6 * NS_PER_MS;
-    c->apply_time = 3 * NS_PER_MS;
+    c->apply_time = 100 * NS_PER_US;
     c->indexed = true;
 }
 
