@@ -87,7 +87,13 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(BUILD)/libarchsim.a
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests $(LDFLAGS) -o $@ $< \
 	    $(TEST_SUPPORT) $(BUILD)/libarchsim.a $(PKG_LIBS) $(TEST_LIBS) -lm
 
-run: deps $(PROGRAM)
+# Until the terminal interface lands, make run ramps the default scenario
+# (stage 1 of the journey) headless; ARGS replaces the arguments.
+DEFAULT_SCENARIO = data/scenarios/stage-1-single-server.yaml
+ARGS ?= run $(DEFAULT_SCENARIO)
+
+run: deps
+	@$(MAKE) --no-print-directory $(PROGRAM)
 	./$(PROGRAM) $(ARGS)
 
 unit: $(PROGRAM) $(TEST_BINS)
@@ -101,7 +107,8 @@ test: deps
 	@$(MAKE) --no-print-directory unit e2e
 	@echo "all tests passed"
 
-bench: deps $(PROGRAM) $(BUILD)/tests/bench_engine
+bench: deps
+	@$(MAKE) --no-print-directory $(PROGRAM) $(BUILD)/tests/bench_engine
 	@sh tests/bench.sh $(BUILD)
 
 $(BUILD)/tests/bench_engine: tests/bench_engine.c $(BUILD)/libarchsim.a

@@ -39,6 +39,12 @@ void format_count(char *buf, size_t len, double value)
         snprintf(buf, len, "%.3gM", value / 1e6);
 }
 
+/* Error causes as JSON keys. */
+static const char *const cause_keys[ERR_CAUSE_COUNT] = {
+    "backlog_full", "no_connection", "queue_full", "broker_limit",
+    "timeout", "overload", "no_backend",
+};
+
 static const char *comp_name(const struct scenario *sc, int c)
 {
     return c >= 0 ? sc->components[c].name : "-";
@@ -220,6 +226,12 @@ static void write_json_comp(FILE *out, const struct scenario *sc, int c,
     json_number(out, cr->throughput);
     fputs(",\"errors_per_s\":", out);
     json_number(out, cr->errors);
+    fputs(",\"errors_by_cause\":{", out);
+    for (int k = 0, n = 0; k < ERR_CAUSE_COUNT; k++)
+        if (cr->by_cause[k])
+            fprintf(out, "%s\"%s\":%llu", n++ ? "," : "",
+                    cause_keys[k], (unsigned long long)cr->by_cause[k]);
+    fputc('}', out);
     fprintf(out, ",\"mean_ms\":%.4f,\"p99_ms\":%.4f", cr->mean / 1e6,
             cr->p99 / 1e6);
     if (cr->hit_ratio >= 0)
@@ -245,10 +257,15 @@ static void write_json_step(FILE *out, const struct scenario *sc,
                 st->p99 / 1e6, st->p99_lo / 1e6, st->p99_hi / 1e6);
     else
         fputs("\"p99_ms\":null,\"p99_ci_ms\":null,", out);
+    fputs("\"p99_by_kind_ms\":{", out);
+    for (int k = 0; k < REQ_KIND_COUNT; k++)
+        fprintf(out, "%s\"%s\":%.4f", k ? "," : "", req_kind_name(k),
+                st->kind_p99[k] / 1e6);
+    fputs("},", out);
     fprintf(out, "\"samples\":%llu,\"errors_pct\":%.4f,\"errors_by_cause\":{",
             (unsigned long long)st->samples, st->error_frac * 100);
     for (int k = 0; k < ERR_CAUSE_COUNT; k++)
-        fprintf(out, "%s\"%s\":%llu", k ? "," : "", err_cause_name(k),
+        fprintf(out, "%s\"%s\":%llu", k ? "," : "", cause_keys[k],
                 (unsigned long long)st->by_cause[k]);
     fputs("},\"bottleneck\":", out);
     json_string(out, comp_name(sc, st->bottleneck));
