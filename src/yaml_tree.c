@@ -200,9 +200,11 @@ static int byte_at_mark(const char *data, size_t len, size_t line,
     for (size_t l = 0; l < line && i < len; i++)
         if (data[i] == '\n')
             l++;
-    for (size_t c = 0; c < column && i < len; i++)
-        if (!is_continuation((unsigned char)data[i + 1]))
-            c++;
+    for (size_t c = 0; c < column && i < len; c++) {
+        i++;
+        while (i < len && is_continuation((unsigned char)data[i]))
+            i++;
+    }
     return i < len ? (unsigned char)data[i] : -1;
 }
 
@@ -212,10 +214,8 @@ static int check_raw(struct builder *b)
     const char *nul = memchr(b->data, '\0', b->len);
     int line, column;
 
-    if (b->len >= 2 && ((unsigned char)b->data[0] == 0xfe ||
-                        (unsigned char)b->data[0] == 0xff) &&
-        ((unsigned char)b->data[1] == 0xfe ||
-         (unsigned char)b->data[1] == 0xff))
+    if (b->len >= 2 && (memcmp(b->data, "\xfe\xff", 2) == 0 ||
+                        memcmp(b->data, "\xff\xfe", 2) == 0))
         return fail_at(b, 1, 1, "the file is UTF-16; save it as UTF-8");
     if (!nul)
         return 0;
@@ -229,7 +229,8 @@ static int parser_error(struct builder *b)
 {
     const yaml_parser_t *p = &b->parser;
     const char *problem = p->problem ? p->problem : "syntax error";
-    int line, column, ch;
+    const char *hint = "";
+    int line, column;
 
     if (p->error == YAML_MEMORY_ERROR)
         return fail_oom(b);
@@ -238,13 +239,17 @@ static int parser_error(struct builder *b)
                         &column);
         return fail_at(b, line, column, "%s", problem);
     }
-    ch = byte_at_mark(b->data, b->len, p->problem_mark.line,
-                      p->problem_mark.column);
-    return fail_at(b, mark_int(p->problem_mark.line),
-                   mark_int(p->problem_mark.column), "%s%s%s%s", problem,
-                   p->context ? " (" : "", p->context ? p->context : "",
-                   ch == '\t' ? "; indent with spaces, not tabs)" :
-                   p->context ? ")" : "");
+    if (byte_at_mark(b->data, b->len, p->problem_mark.line,
+                     p->problem_mark.column) == '\t')
+        hint = "; indent with spaces, not tabs";
+    else if (strstr(problem, "mapping values are not allowed"))
+        hint = "; a value that holds ': ' needs quotes";
+    line = mark_int(p->problem_mark.line);
+    column = mark_int(p->problem_mark.column);
+    if (p->context)
+        return fail_at(b, line, column, "%s (%s)%s", problem, p->context,
+                       hint);
+    return fail_at(b, line, column, "%s%s", problem, hint);
 }
 
 /* --- Anchors ------------------------------------------------------------- */
@@ -539,7 +544,8 @@ static int store_items(struct builder *b, struct ynode *node,
                               (nkids ? nkids : 1) * sizeof *node->items);
     if (!node->items)
         return fail_oom(b);
-    memcpy(node->items, kids, nkids * sizeof *kids);
+    if (nkids > 0)                  /* kids is NULL for an empty {} */
+        memcpy(node->items, kids, nkids * sizeof *kids);
     node->n = node->type == YNODE_MAP ? nkids / 2 : nkids;
     for (size_t i = 0; i < nkids; i++)
         node->weight = weight_add(node->weight, kids[i]->weight);

@@ -66,6 +66,12 @@ void ytree_free(struct ytree *tree);
 /* The value of key in a mapping, or NULL. */
 const struct ynode *ynode_get(const struct ynode *map, const char *key);
 
+/*
+ * Copy text into buf for a message: cut at a character boundary with
+ * "..." when longer than size allows, control characters shown as '?'.
+ */
+void ytree_quote(const char *text, char *buf, size_t size);
+
 /* "a single value", "a list" or "a mapping", for messages. */
 const char *ynode_type_name(enum ynode_type type);
 
