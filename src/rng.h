@@ -50,6 +50,9 @@ static inline double rng_uniform_pos(struct rng *r)
 /* Uniform integer in [0, n), n > 0, without modulo bias worth noting. */
 uint64_t rng_below(struct rng *r, uint64_t n);
 
+/* Exponential with mean 1 (ziggurat; a few ns a draw). */
+double rng_standard_exponential(struct rng *r);
+
 /* Exponential with the given mean. */
 double rng_exponential(struct rng *r, double mean);
 

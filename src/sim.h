@@ -142,7 +142,7 @@ struct sim {
     sim_ns now;
     struct rng rng;
 
-    /* Pending events: an implicit 4-ary min-heap (see sim.c for why). */
+    /* Pending events: an implicit binary min-heap (see sim.c for why). */
     struct event *heap;
     uint32_t nheap, capheap;
 

@@ -1,0 +1,177 @@
+#!/bin/sh
+# End-to-end tests of the command line: exit statuses, messages naming
+# file:line:column, determinism, the output formats, and the story the
+# nine stage scenarios tell. Run from the repository root with
+# ARCHSIM=path/to/archsim.
+set -u
+A=${ARCHSIM:-build/archsim}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "ok: $*"; }
+
+# expect STATUS DESCRIPTION -- command...: run, check the exit status.
+expect() {
+    want=$1; what=$2; shift 3
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    if [ "$got" = "$want" ]; then pass "$what"
+    else fail "$what: exit $got, wanted $want"; cat "$T/err"; fi
+}
+
+# has FILE TEXT DESCRIPTION: FILE contains TEXT.
+has() {
+    if grep -qF -- "$2" "$1"; then pass "$3"
+    else fail "$3: '$2' not in:"; cat "$1"; fi
+}
+
+scenario() { printf '%s\n' "$@" > "$T/s.yaml"; }
+
+# --- Usage ---------------------------------------------------------------
+expect 0 "--version" -- "$A" --version
+has "$T/out" "archsim " "--version names the program"
+expect 0 "--help" -- "$A" --help
+has "$T/out" "archsim run" "--help lists run"
+expect 64 "no arguments" -- "$A"
+expect 64 "unknown command" -- "$A" frobnicate
+expect 64 "run without a file" -- "$A" run
+expect 64 "unknown option" -- "$A" run --bogus 1 x.yaml
+expect 64 "bad format" -- "$A" run --format xml data/scenarios/stage-1-single-server.yaml
+has "$T/err" "xml" "bad format is named"
+expect 64 "bad seed" -- "$A" run --seed -3 data/scenarios/stage-1-single-server.yaml
+expect 64 "from above to" -- "$A" run --from 100 --to 10 data/scenarios/stage-1-single-server.yaml
+expect 64 "users out of range" -- "$A" run --to 1e30 data/scenarios/stage-1-single-server.yaml
+expect 65 "missing file" -- "$A" run "$T/nope.yaml"
+has "$T/err" "nope.yaml" "missing file is named"
+
+# --- Cases from users ------------------------------------------------------
+expect 65 "Y2 tabs" -- "$A" check tests/cases/tabs.yaml
+has "$T/err" "tabs.yaml:3:1" "Y2 names line 3 column 1"
+expect 65 "Y3 duplicate key" -- "$A" check tests/cases/duplicate-key.yaml
+has "$T/err" "duplicate-key.yaml:2:" "Y3 names the second key's line"
+expect 0 "Y6 byte-order mark" -- "$A" check tests/cases/bom.yaml
+has "$T/out" "with-bom" "Y6 reads the name after the mark"
+expect 0 "Y7 anchors and merge keys" -- "$A" check tests/cases/alias-small.yaml
+expect 65 "Y7 run with no entry point still names the problem" -- \
+    "$A" run --to 10 tests/cases/bom.yaml
+has "$T/err" "no components" "a scenario without components cannot run"
+
+: > "$T/empty.yaml"
+expect 65 "Y8 empty file" -- "$A" check "$T/empty.yaml"
+has "$T/err" "empty scenario" "Y8 says empty scenario"
+echo "# only a comment" > "$T/comment.yaml"
+expect 65 "Y8 comment only" -- "$A" check "$T/comment.yaml"
+
+scenario "name: x" "components:" "  - {name: api, kind: server, instnaces: 3}"
+expect 65 "Y4 misspelt key" -- "$A" check "$T/s.yaml"
+has "$T/err" "instances" "Y4 suggests instances"
+has "$T/err" "s.yaml:3:" "Y4 names the line"
+
+scenario "name: x" "components:" "  - {name: api, kind: server, instances: 1e309}"
+expect 65 "Y5 huge number" -- "$A" check "$T/s.yaml"
+has "$T/err" "1e309" "Y5 names the value"
+
+scenario "name: x" "components:" "  - {name: api, kind: server, timeout: 2}"
+expect 65 "Y9 duration without unit" -- "$A" check "$T/s.yaml"
+has "$T/err" "ms" "Y9 names the units"
+scenario "name: x" "components:" "  - {name: api, kind: server, timeout: 2 parsecs}"
+expect 65 "Y9 unknown unit" -- "$A" check "$T/s.yaml"
+
+scenario "name: x" "mix: {static: 0%, read: 60%, write: 20%, task: 10%}" \
+    "components:" "  - {name: api, kind: server}"
+expect 65 "Y10 shares add to 90%" -- "$A" check "$T/s.yaml"
+has "$T/err" "90%" "Y10 names the sum"
+
+scenario "name: x" "components:" "  - {name: no, kind: server, calls: [yes]}" \
+    "  - {name: yes, kind: database}"
+expect 0 "Y1 names no and yes stay strings" -- "$A" check "$T/s.yaml"
+has "$T/out" "-> yes" "Y1 the call to 'yes' resolves"
+
+scenario "name: x" "components:" "  - {name: a, kind: server, calls: [b]}" \
+    "  - {name: b, kind: server, calls: [a]}"
+expect 65 "S3 cycle" -- "$A" run "$T/s.yaml"
+has "$T/err" "a -> b -> a" "S3 names the cycle"
+
+scenario "name: x" "users: {ramp: {from: 100, to: 10}}" "components:" \
+    "  - {name: a, kind: server}"
+expect 65 "S5 from above to" -- "$A" run "$T/s.yaml"
+
+scenario "name: x" "users: {think: 0s}" "components:" "  - {name: a, kind: server}"
+expect 65 "S2 zero think time is refused" -- "$A" run "$T/s.yaml"
+
+scenario "name: x" "users: {ramp: {from: 1, to: 100}}" "components:" \
+    "  - {name: a, kind: server, cpu: {static: 0ms, read: 0ms, write: 0ms, task: 0ms}, task-work: 0ms}"
+expect 0 "S2 zero CPU time runs and ends" -- timeout 60 "$A" run "$T/s.yaml"
+
+scenario "name: x" "users: {ramp: {from: 1, to: 1}}" "components:" "  - {name: a, kind: server}"
+expect 0 "S6 one user" -- "$A" run "$T/s.yaml"
+has "$T/out" "unknown" "S6 the p99 of a handful of answers is unknown"
+
+# S1: open users far past capacity: the run ends, the excess is errors.
+scenario "name: x" "users: {model: open, rate: 1/s, ramp: {from: 100k, to: 100k}}" \
+    "components:" "  - {name: a, kind: server, calls: [db]}" \
+    "  - {name: db, kind: database}"
+expect 1 "S1 ten times past capacity ends" -- timeout 120 "$A" run --format json "$T/s.yaml"
+has "$T/out" '"backlog_full":' "S1 reports rejections by cause"
+
+# --- Determinism (S4) ----------------------------------------------------------
+S1=data/scenarios/stage-1-single-server.yaml
+"$A" run --to 5k --format csv "$S1" > "$T/a.csv"
+"$A" run --to 5k --format csv "$S1" > "$T/b.csv"
+"$A" run --to 5k --format csv --seed 99 "$S1" > "$T/c.csv"
+if cmp -s "$T/a.csv" "$T/b.csv"; then pass "S4 same seed, same bytes"
+else fail "S4 same seed gave different output"; fi
+if cmp -s "$T/a.csv" "$T/c.csv"; then fail "S4 another seed gave the same output"
+else pass "S4 another seed differs"; fi
+# The CSV: a header, then steps rising from 1 to 5000 users, ten a decade
+# (fewer at the bottom, where rounding to whole users merges steps).
+if /usr/bin/python3 - "$T/a.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+users = [float(r["users"]) for r in rows]
+assert users[0] == 1 and users[-1] == 5000, users
+assert all(a < b for a, b in zip(users, users[1:])), users
+assert 30 <= len(users) <= 38, len(users)
+assert all(float(r["errors_pct"]) >= 0 for r in rows)
+PY
+then pass "csv: steps rise from 1 to 5000"; else fail "csv steps"; fi
+
+"$A" run --to 1k --format json "$S1" > "$T/a.json"
+if /usr/bin/python3 - "$T/a.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["steps"][-1]["users"] == 1000 and d["capacity"] > 0
+assert d["steps"][0]["p99_ms"] is None      # one user: too few answers
+PY
+then pass "json parses; the one-user p99 is null"
+else fail "json output"; fi
+
+# --- The journey ------------------------------------------------------------
+prev=0
+for f in data/scenarios/stage-*.yaml; do
+    "$A" run --format json "$f" > "$T/j.json"
+    st=$?
+    cap=$(/usr/bin/python3 -c 'import json,sys;
+print(int(json.load(open(sys.argv[1]))["capacity"]))' "$T/j.json")
+    echo "   $(basename "$f"): capacity $cap users (exit $st)"
+    if [ "$cap" -gt "$prev" ]; then pass "$(basename "$f") beats the stage before"
+    else fail "$(basename "$f"): capacity $cap is not above $prev"; fi
+    prev=$cap
+    case $f in
+    *stage-1-*)
+        if [ "$cap" -ge 300 ] && [ "$cap" -le 5000 ]; then
+            pass "stage 1's knee is in the hundreds to thousands"
+        else fail "stage 1's capacity $cap is outside 300..5000"; fi ;;
+    *stage-9-*)
+        [ "$st" -eq 0 ] && pass "stage 9 holds at 1M users" ||
+            fail "stage 9 does not hold at 1M users" ;;
+    esac
+done
+
+if [ "$fails" -gt 0 ]; then
+    echo "$fails failed"
+    exit 1
+fi
+echo "all CLI checks passed"
