@@ -18,18 +18,13 @@ int cache_init(struct sim *sim, int comp)
     uint32_t cap = c->capacity > UINT32_MAX / 4 ? UINT32_MAX / 4
                                                 : (uint32_t)c->capacity;
 
-    cs->ninst = c->instances;
-    cs->pools = calloc((size_t)cs->ninst * POOLS_PER_INST, sizeof *cs->pools);
+    /* One thread per shard; its queue is bounded by the callers. */
+    if (model_alloc_pools(sim, comp, c->instances, 1, -1, 0, 0) < 0)
+        return -1;
     cs->lrus = calloc((size_t)cs->ninst, sizeof *cs->lrus);
-    if (!cs->pools || !cs->lrus)
+    if (!cs->lrus)
         return -1;
     for (int i = 0; i < cs->ninst; i++) {
-        struct pool *p = &cs->pools[i * POOLS_PER_INST];
-
-        p[POOL_OUTER].cap = 1;
-        p[POOL_OUTER].max_waiting = -1;     /* bounded by the callers */
-        p[POOL_CORES].max_waiting = -1;
-        p[POOL_LOCK].max_waiting = -1;
         cs->lrus[i] = lru_create(cap);
         if (!cs->lrus[i])
             return -1;

@@ -22,22 +22,11 @@ int database_init(struct sim *sim, int comp)
     const struct component *c = &sim->sc->components[comp];
     struct comp_state *cs = &sim->cs[comp];
 
-    cs->ninst = 1 + c->replicas;
-    cs->pools = calloc((size_t)cs->ninst * POOLS_PER_INST, sizeof *cs->pools);
-    cs->apply_until = calloc((size_t)cs->ninst, sizeof *cs->apply_until);
-    if (!cs->pools || !cs->apply_until)
+    if (model_alloc_pools(sim, comp, 1 + c->replicas, c->pool, c->pool_queue,
+                          c->cores, 1) < 0)
         return -1;
-    for (int i = 0; i < cs->ninst; i++) {
-        struct pool *p = &cs->pools[i * POOLS_PER_INST];
-
-        p[POOL_OUTER].cap = c->pool;
-        p[POOL_OUTER].max_waiting = c->pool_queue;
-        p[POOL_CORES].cap = c->cores;
-        p[POOL_CORES].max_waiting = -1;     /* bounded by connections */
-        p[POOL_LOCK].cap = 1;
-        p[POOL_LOCK].max_waiting = -1;
-    }
-    return 0;
+    cs->apply_until = calloc((size_t)cs->ninst, sizeof *cs->apply_until);
+    return cs->apply_until ? 0 : -1;
 }
 
 /* Writes go to the primary (node 0); reads to the replicas in turn. */

@@ -36,6 +36,28 @@ void model_step(struct sim *sim, uint32_t r)
     }
 }
 
+int model_alloc_pools(struct sim *sim, int comp, int ninst, int outer,
+                      int outer_wait, int cores, int lock)
+{
+    struct comp_state *cs = &sim->cs[comp];
+
+    cs->ninst = ninst;
+    cs->pools = calloc((size_t)ninst * POOLS_PER_INST, sizeof *cs->pools);
+    if (!cs->pools)
+        return -1;
+    for (int i = 0; i < ninst; i++) {
+        struct pool *p = &cs->pools[i * POOLS_PER_INST];
+
+        p[POOL_OUTER].cap = outer;
+        p[POOL_OUTER].max_waiting = outer_wait;
+        p[POOL_CORES].cap = cores;
+        p[POOL_CORES].max_waiting = -1;
+        p[POOL_LOCK].cap = lock;
+        p[POOL_LOCK].max_waiting = -1;
+    }
+    return 0;
+}
+
 int model_init_state(struct sim *sim, int comp)
 {
     switch (sim->sc->components[comp].kind) {

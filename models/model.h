@@ -17,6 +17,15 @@
 #define PHASE_ARRIVE 0
 
 int model_init_state(struct sim *sim, int comp);
+
+/*
+ * Give component comp ninst instances whose pools have capacities outer,
+ * cores and lock, and at most outer_wait requests waiting for the outer
+ * pool (-1: no bound). Cores and the lock queue without bound: what holds
+ * the outer pool bounds them. Returns 0, or -1 when out of memory.
+ */
+int model_alloc_pools(struct sim *sim, int comp, int ninst, int outer,
+                      int outer_wait, int cores, int lock);
 void model_free_state(struct sim *sim, int comp);
 
 /* Dispatch the current level of r to its component's kind. */

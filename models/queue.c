@@ -18,20 +18,11 @@ enum { Q_PUBLISHED = 1, Q_GOT_WORKER, Q_TASK_DONE };
 int queue_init(struct sim *sim, int comp)
 {
     const struct component *c = &sim->sc->components[comp];
-    struct comp_state *cs = &sim->cs[comp];
-    struct pool *p;
+    int32_t depth = c->max_depth > INT32_MAX ? INT32_MAX
+                                             : (int32_t)c->max_depth;
 
-    cs->ninst = 1;
-    cs->pools = calloc(POOLS_PER_INST, sizeof *cs->pools);
-    if (!cs->pools)
-        return -1;
-    p = cs->pools;
-    p[POOL_OUTER].cap = c->workers;
-    p[POOL_OUTER].max_waiting = c->max_depth > INT32_MAX
-                                    ? INT32_MAX : (int32_t)c->max_depth;
-    p[POOL_CORES].max_waiting = -1;
-    p[POOL_LOCK].max_waiting = -1;
-    return 0;
+    /* The workers are the outer pool; waiting for one is the queue. */
+    return model_alloc_pools(sim, comp, 1, c->workers, depth, 0, 0);
 }
 
 static void publish(struct sim *sim, uint32_t r)

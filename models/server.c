@@ -32,19 +32,9 @@ int server_init(struct sim *sim, int comp)
     const struct component *c = &sim->sc->components[comp];
     struct comp_state *cs = &sim->cs[comp];
 
-    cs->ninst = c->instances;
-    cs->pools = calloc((size_t)cs->ninst * POOLS_PER_INST, sizeof *cs->pools);
-    if (!cs->pools)
+    if (model_alloc_pools(sim, comp, c->instances, c->threads, c->backlog,
+                          c->cores, 0) < 0)
         return -1;
-    for (int i = 0; i < cs->ninst; i++) {
-        struct pool *p = &cs->pools[i * POOLS_PER_INST];
-
-        p[POOL_OUTER].cap = c->threads;
-        p[POOL_OUTER].max_waiting = c->backlog;
-        p[POOL_CORES].cap = c->cores;
-        p[POOL_CORES].max_waiting = -1;     /* bounded by threads */
-        p[POOL_LOCK].max_waiting = -1;
-    }
     for (int j = 0; j < c->ncalls; j++)
         if (takes_tasks(&sim->sc->components[c->calls[j]]))
             cs->calls_take_tasks = true;
