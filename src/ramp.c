@@ -215,47 +215,97 @@ static void find_bottleneck(const struct sim *sim, struct step_result *out)
     }
 }
 
-int ramp_measure_step(struct sim *sim, double users,
-                      struct step_result *out)
+int step_begin(struct step_run *run, struct sim *sim, double users)
 {
-    sim_ns batch = batch_length(sim, users);
-    struct hist *before = malloc(sizeof *before);
-    struct hist *part = malloc(sizeof *part);
-    double batch_p99[RAMP_BATCHES];
-    double window_s;
-
-    if (!before || !part) {
-        free(before);
-        free(part);
+    memset(run, 0, sizeof *run);
+    run->before = malloc(sizeof *run->before);
+    run->part = malloc(sizeof *run->part);
+    if (!run->before || !run->part) {
+        step_abandon(run);
         return -1;
     }
+    run->sim = sim;
+    run->users = users;
+    run->batch = batch_length(sim, users);
     sim_set_users(sim, users);
-    sim_run_until(sim, sim->now + batch);           /* warm-up */
-    sim_reset_window(sim);
-    for (int b = 0; b < RAMP_BATCHES; b++) {
-        *before = sim->end.all;
-        sim_run_until(sim, sim->now + batch);
-        hist_since(part, &sim->end.all, before);
-        batch_p99[b] = (double)hist_quantile(part, 0.99);
-    }
-    sim_flush_areas(sim);
-    free(before);
-    free(part);
+    run->phase = 0;                 /* warm-up first */
+    run->phase_end = sim->now + run->batch;
+    return 0;
+}
 
-    out->users = users;
+/* The warm-up or a batch has ended: start the next one. */
+static void next_phase(struct step_run *run)
+{
+    struct sim *sim = run->sim;
+
+    if (run->phase == 0) {
+        sim_reset_window(sim);
+    } else {
+        hist_since(run->part, &sim->end.all, run->before);
+        run->batch_p99[run->phase - 1] =
+            (double)hist_quantile(run->part, 0.99);
+    }
+    run->phase++;
+    *run->before = sim->end.all;
+    run->phase_end = sim->now + run->batch;
+}
+
+int step_advance(struct step_run *run, uint64_t max_events)
+{
+    while (run->phase <= RAMP_BATCHES) {
+        uint64_t before = run->sim->events;
+
+        if (!sim_run_events(run->sim, run->phase_end, max_events))
+            return 0;
+        max_events -= run->sim->events - before;
+        next_phase(run);
+        if (max_events == 0)
+            return run->phase > RAMP_BATCHES;
+    }
+    return 1;
+}
+
+void step_finish(struct step_run *run, struct step_result *out)
+{
+    struct sim *sim = run->sim;
+    double window_s;
+
+    sim_flush_areas(sim);
+    out->users = run->users;
     out->window = sim->now - sim->window_start;
     window_s = (double)out->window / NS_PER_S;
     end_figures(sim, out, window_s);
-    p99_interval(out, batch_p99, RAMP_BATCHES);
+    p99_interval(out, run->batch_p99, RAMP_BATCHES);
     for (int c = 0; c < sim->sc->ncomponents; c++)
         comp_figures(sim, c, window_s, &out->comps[c]);
     find_bottleneck(sim, out);
+    step_abandon(run);
+}
+
+void step_abandon(struct step_run *run)
+{
+    free(run->before);
+    free(run->part);
+    run->before = NULL;
+    run->part = NULL;
+}
+
+int ramp_measure_step(struct sim *sim, double users,
+                      struct step_result *out)
+{
+    struct step_run run;
+
+    if (step_begin(&run, sim, users) < 0)
+        return -1;
+    while (!step_advance(&run, UINT64_MAX))
+        ;
+    step_finish(&run, out);
     return 0;
 }
 
 /* --- Objectives ---------------------------------------------------------- */
 
-static void judge(const struct scenario *sc, struct step_result *st)
+void step_judge(const struct scenario *sc, struct step_result *st)
 {
     st->holds = true;
     st->broken = NULL;
@@ -314,7 +364,7 @@ int ramp_run(const struct scenario *sc, uint64_t seed,
             ramp_result_free(res);
             return -1;
         }
-        judge(sc, st);
+        step_judge(sc, st);
         if (progress)
             progress(st, i, n, arg);
     }

@@ -84,9 +84,33 @@ int ramp_run(const struct scenario *sc, uint64_t seed,
 void ramp_result_free(struct ramp_result *res);
 
 /*
- * Engine-level pieces, for the TUI which runs a step in slices:
- * measure one step on an existing engine.
+ * Measuring one step on an existing engine, in slices so that a terminal
+ * interface stays responsive: step_begin sets the users and plans the
+ * warm-up and batches; step_advance runs at most max_events events and
+ * returns 1 once the step is measured; step_finish fills out (whose comps
+ * array the caller allocates, one per component). A step_run is owned by
+ * its caller; step_begin allocates nothing that step_finish does not free.
  */
+struct step_run {
+    struct sim *sim;
+    double users;
+    sim_ns batch;                   /* length of a batch */
+    int phase;                      /* 0 warm-up, 1..RAMP_BATCHES batches */
+    sim_ns phase_end;
+    struct hist *before;            /* end-to-end histogram at batch start */
+    struct hist *part;
+    double batch_p99[RAMP_BATCHES];
+};
+
+int step_begin(struct step_run *run, struct sim *sim, double users);
+int step_advance(struct step_run *run, uint64_t max_events);
+void step_finish(struct step_run *run, struct step_result *out);
+void step_abandon(struct step_run *run);
+
+/* Judge a measured step against the scenario's objectives. */
+void step_judge(const struct scenario *sc, struct step_result *st);
+
+/* The whole of one step at once. */
 int ramp_measure_step(struct sim *sim, double users,
                       struct step_result *out);
 

@@ -383,9 +383,21 @@ static void users_event(struct sim *sim, uint16_t gen)
 
 void sim_run_until(struct sim *sim, sim_ns t)
 {
-    while (sim->nheap > 0 && sim->heap[0].time < t) {
-        struct event ev = heap_pop(sim);
+    while (!sim_run_events(sim, t, UINT64_MAX))
+        ;
+}
 
+int sim_run_events(struct sim *sim, sim_ns t, uint64_t max_events)
+{
+    for (uint64_t n = 0; n < max_events; n++) {
+        struct event ev;
+
+        if (sim->nheap == 0 || sim->heap[0].time >= t) {
+            if (sim->now < t)
+                sim->now = t;
+            return 1;
+        }
+        ev = heap_pop(sim);
         sim->now = ev.time;
         sim->events++;
         if (ev.type == EV_USERS)
@@ -393,8 +405,7 @@ void sim_run_until(struct sim *sim, sim_ns t)
         else
             model_step(sim, ev.req);
     }
-    if (sim->now < t)
-        sim->now = t;
+    return 0;
 }
 
 static void reset_pool(struct sim *sim, struct pool *p)

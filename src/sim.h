@@ -174,6 +174,10 @@ void sim_set_users(struct sim *sim, double users);
 /* Process every event before time t, then set the clock to t. */
 void sim_run_until(struct sim *sim, sim_ns t);
 
+/* Process at most max_events events before time t. Returns 1 when every
+ * event before t is done (the clock is then t), 0 when stopped early. */
+int sim_run_events(struct sim *sim, sim_ns t, uint64_t max_events);
+
 /* Start a new measurement window: clear counters and time integrals. */
 void sim_reset_window(struct sim *sim);
 
