@@ -58,7 +58,8 @@ TEST_SUPPORT = $(wildcard tests/support_*.c)
 
 .DELETE_ON_ERROR:
 
-.PHONY: all run test bench install uninstall clean deps check-deps unit e2e
+.PHONY: all run test bench install uninstall clean deps check-deps unit e2e \
+        FORCE
 
 all: check-deps $(PROGRAM)
 
@@ -82,6 +83,16 @@ $(BUILD)/reference_gen.c: data/reference/instances.tsv tests/gen_reference.sh
 
 $(BUILD)/reference_gen.o: $(BUILD)/reference_gen.c src/reference.h
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The program finds shipped scenarios under DATADIR (src/datadir.c):
+# rebuild that file whenever PREFIX changes, and only then.
+$(BUILD)/datadir.txt: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+
+$(BUILD)/src/datadir.o: $(BUILD)/datadir.txt
+
+FORCE:
 
 $(BUILD)/libarchsim.a: $(LIB_OBJS)
 	rm -f $@
@@ -124,15 +135,22 @@ $(BUILD)/tests/bench_engine: tests/bench_engine.c $(BUILD)/libarchsim.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libarchsim.a \
 	    $(PKG_LIBS) -lm
 
+# The man pages name the installed data directory as /usr/local/share/
+# archsim; installing writes the real one in.
 install: $(PROGRAM)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios \
+	    $(DESTDIR)$(DATADIR)/reference \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(PROGRAM) $(DESTDIR)$(BINDIR)/archsim
 	install -m 644 data/scenarios/*.yaml $(DESTDIR)$(DATADIR)/scenarios/
-	for m in man/*.1; do [ -f "$$m" ] && \
-	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
-	for m in man/*.5; do [ -f "$$m" ] && \
-	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/ || true; done
+	install -m 644 data/reference/README.md data/reference/instances.tsv \
+	    $(DESTDIR)$(DATADIR)/reference/
+	sed 's|/usr/local/share/archsim|$(DATADIR)|g' man/archsim.1 \
+	    > $(DESTDIR)$(MANDIR)/man1/archsim.1
+	sed 's|/usr/local/share/archsim|$(DATADIR)|g' man/archsim-scenario.5 \
+	    > $(DESTDIR)$(MANDIR)/man5/archsim-scenario.5
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/archsim.1 \
+	    $(DESTDIR)$(MANDIR)/man5/archsim-scenario.5
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/archsim $(DESTDIR)$(MANDIR)/man1/archsim.1 \

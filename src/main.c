@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "datadir.h"
 #include "ramp.h"
 #include "report.h"
 #include "scenario.h"
@@ -26,19 +27,47 @@ enum {
 };
 
 static const char usage_text[] =
-    "usage: archsim run [options] FILE   ramp a scenario and print figures\n"
-    "       archsim check FILE           validate a scenario and summarise\n"
+    "usage: archsim run [options] SCENARIO  ramp a scenario, print figures\n"
+    "       archsim check SCENARIO          validate and summarise it\n"
+    "       archsim COMMAND --help          a command's own options\n"
     "       archsim --help | --version\n"
     "\n"
-    "run options:\n"
+    "SCENARIO is a file, or the name of a shipped one (stage-1-single-server).\n"
+    "More: man archsim, and man 5 archsim-scenario for the file format.\n";
+
+static const char run_usage[] =
+    "usage: archsim run [options] SCENARIO\n"
+    "Ramp the users of SCENARIO (a file, or a shipped scenario's name) and\n"
+    "print each step's figures, then the capacity.\n"
+    "\n"
     "  --seed N               random seed (default: the scenario's)\n"
     "  --from USERS           first step of the ramp (e.g. 10, 5k)\n"
     "  --to USERS             last step of the ramp (e.g. 1M)\n"
     "  --steps-per-decade N   steps per tenfold rise in users (default 10)\n"
     "  --format FORMAT        table (default), csv or json\n"
+    "  -h, --help             this help\n"
     "\n"
     "Exit status: 0 objectives hold at the target, 1 they do not,\n"
-    "64 bad usage, 65 bad input. See archsim(1) and archsim-scenario(5).\n";
+    "64 bad usage, 65 bad input. See archsim(1).\n";
+
+static const char check_usage[] =
+    "usage: archsim check SCENARIO\n"
+    "Validate SCENARIO (a file, or a shipped scenario's name) and print its\n"
+    "components, their calls and its monthly cost.\n"
+    "\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Exit status: 0 valid, 64 bad usage, 65 not valid.\n"
+    "See archsim(1) and archsim-scenario(5).\n";
+
+/* Whether a command's arguments ask for its help. */
+static bool asks_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
 
 struct run_options {
     const char *file;
@@ -133,8 +162,9 @@ static int parse_run_args(int argc, char **argv, struct run_options *o)
 
 static int load(struct scenario *sc, const char *file)
 {
-    char err[2048];
+    char err[2048], path[1024];
 
+    file = datadir_scenario(file, path, sizeof path);
     if (scenario_load_file(sc, file, err, sizeof err) < 0) {
         fprintf(stderr, "archsim: %s\n", err);
         return -1;
@@ -255,8 +285,12 @@ int main(int argc, char **argv)
         printf("archsim %s\n", ARCHSIM_VERSION);
         return EXIT_HOLD;
     }
+    if (strcmp(argv[1], "run") == 0 && asks_help(argc - 2, argv + 2))
+        return fputs(run_usage, stdout) < 0 ? EXIT_IOERR : EXIT_HOLD;
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "check") == 0 && asks_help(argc - 2, argv + 2))
+        return fputs(check_usage, stdout) < 0 ? EXIT_IOERR : EXIT_HOLD;
     if (strcmp(argv[1], "check") == 0)
         return cmd_check(argc - 2, argv + 2);
     return usage_error("unknown command", argv[1]);
