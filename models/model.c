@@ -126,8 +126,11 @@ void model_note_done(struct sim *sim, uint32_t r)
     struct comp_stats *st = &sim->cs[c].st;
     sim_ns age;
 
-    /* A publisher leaving a queue is not a task done. */
+    /* A publisher leaving a queue is not a task done; a failed request
+     * counts among the errors, not in the latencies. */
     if (sim->sc->components[c].kind == KIND_QUEUE && !(q->flags & REQ_JOB))
+        return;
+    if (q->flags & REQ_FAILED)
         return;
     age = model_level_age(sim, q);
     st->done++;

@@ -587,6 +587,7 @@ struct loader {
     struct scenario *s;
     char *err;
     size_t errlen;
+    bool bare;                      /* messages without file:line:column */
     const struct ynode *failure_names[MAX_FAILURES];
 };
 
@@ -936,8 +937,11 @@ static int vfail(struct loader *ld, int line, int column, const char *fmt,
     char msg[1024];
 
     vsnprintf(msg, sizeof msg, fmt, ap);
-    say(ld->err, ld->errlen, "%s:%d:%d: %s", ld->s->source, line, column,
-        msg);
+    if (ld->bare)
+        say(ld->err, ld->errlen, "%s", msg);
+    else
+        say(ld->err, ld->errlen, "%s:%d:%d: %s", ld->s->source, line,
+            column, msg);
     return -1;
 }
 
@@ -2309,4 +2313,60 @@ char *scenario_export_string(const struct scenario *s)
         return NULL;
     }
     return buf;
+}
+
+/* --- One setting at a time, for forms and commands -------------------------
+ * The value is read as YAML (so a list such as [read, write] works) and
+ * stored by the loader's own code: the same rules and the same messages
+ * as in a file, without a position.
+ */
+
+int scenario_set_field(struct component *c, const char *key,
+                       const char *value, char *err, size_t errlen)
+{
+    struct scenario owner;
+    struct loader ld = {.s = &owner, .err = err, .errlen = errlen,
+                        .bare = true};
+    struct component edited = *c;
+    struct ytree tree;
+    struct yerror yerr;
+    int rc;
+
+    owner.source[0] = '\0';
+    rc = ytree_parse(&tree, value, strlen(value), &yerr);
+    if (rc < 0)
+        say(err, errlen, "'%s' is not a value: %s", value, yerr.message);
+    else if (!tree.root)
+        rc = fail(&ld, NULL, "%s needs a value", key);
+    else
+        rc = store_setting(&ld, &edited, tree.root, key, tree.root);
+    ytree_free(&tree);
+    if (rc == 0)
+        *c = edited;
+    return rc;
+}
+
+int scenario_format_field(const struct component *c, const struct field *f,
+                          char *buf, size_t len)
+{
+    struct setting row = setting_of(f);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out;
+
+    if (row.type == V_SIZE) {
+        snprintf(buf, len, "%s", c->size);
+        return 0;
+    }
+    out = open_memstream(&text, &size);
+    if (!out)
+        return -1;
+    write_value(out, &row, c);
+    if (fclose(out) != 0) {
+        free(text);
+        return -1;
+    }
+    snprintf(buf, len, "%s", text);
+    free(text);
+    return 0;
 }

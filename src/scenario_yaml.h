@@ -49,4 +49,16 @@ int parse_duration(const char *text, sim_ns *out, char *err, size_t errlen);
 int parse_count(const char *text, double *out, char *err, size_t errlen);
 int parse_fraction(const char *text, double *out, char *err, size_t errlen);
 
+/*
+ * Set one setting of c (key as in a file, "cpu.read" for a dotted one)
+ * from text, with the loader's rules and messages (without a position).
+ * On an error c is unchanged and err says what was expected.
+ */
+int scenario_set_field(struct component *c, const char *key,
+                       const char *value, char *err, size_t errlen);
+
+/* The current value of field f of c as a file would write it. */
+int scenario_format_field(const struct component *c, const struct field *f,
+                          char *buf, size_t len);
+
 #endif

@@ -1,0 +1,66 @@
+/*
+ * app.c - loading a design into the interface, the event log and the
+ * message line.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "scenario_yaml.h"
+
+int app_load(struct app *app, const char *path, char *err, size_t errlen)
+{
+    struct scenario loaded;
+
+    if (scenario_load_file(&loaded, path, err, errlen) < 0) {
+        scenario_free(&loaded);
+        return -1;
+    }
+    scenario_free(&app->sc);
+    app->sc = loaded;
+    layout_auto(&app->sc);
+    snprintf(app->path, sizeof app->path, "%s", path);
+    app->dirty = false;
+    app->sel = app->sc.ncomponents > 0 ? app->sc.entry : -1;
+    edit_clear_history(app);
+    live_clear(app);
+    app_log(app, "opened %s: %d components", path, app->sc.ncomponents);
+    return 0;
+}
+
+void app_free(struct app *app)
+{
+    live_clear(app);
+    if (app->live.sim)
+        sim_destroy(app->live.sim);
+    app->live.sim = NULL;
+    edit_clear_history(app);
+    free(app->undo.items);
+    free(app->redo.items);
+    scenario_free(&app->sc);
+}
+
+void app_log(struct app *app, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (app->nlog == MAX_LOG) {
+        memmove(app->log[0], app->log[1], (MAX_LOG - 1) * LOG_BYTES);
+        app->nlog--;
+    }
+    va_start(ap, fmt);
+    vsnprintf(app->log[app->nlog++], LOG_BYTES, fmt, ap);
+    va_end(ap);
+}
+
+void app_message(struct app *app, bool error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(app->message, sizeof app->message, fmt, ap);
+    va_end(ap);
+    app->message_is_error = error;
+}

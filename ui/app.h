@@ -1,0 +1,164 @@
+/*
+ * app.h - the state the interface's parts share: the design being
+ * edited, its undo history, the live simulation and its results, the
+ * screen's modes. Only ui/ includes this. struct app owns everything it
+ * points to; app_free() releases it.
+ */
+#ifndef ARCHSIM_APP_H
+#define ARCHSIM_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ramp.h"
+#include "scenario.h"
+#include "sim.h"
+
+#define MAX_HISTORY   1000          /* measured steps kept for the charts */
+#define MAX_LOG       200           /* event log lines kept */
+#define LOG_BYTES     160
+#define BOX_W         17            /* a component's box on the canvas */
+#define BOX_H         4
+#define GRID_X        22            /* layer spacing of the automatic layout */
+#define GRID_Y        5
+
+enum mode {
+    MODE_NORMAL,
+    MODE_HELP,
+    MODE_MENU,                      /* choose a kind to add */
+    MODE_CONNECT,                   /* choose the target of a call */
+    MODE_CONFIRM,                   /* y or n */
+    MODE_COMMAND,                   /* the ':' line */
+    MODE_FORM,                      /* edit the selected component */
+};
+
+enum confirm_action { CONFIRM_DELETE, CONFIRM_QUIT, CONFIRM_OPEN };
+
+/* The live simulation of the current design. */
+struct live {
+    struct sim *sim;                /* NULL until the first step */
+    struct step_run run;
+    bool stepping;                  /* a step is being measured */
+    bool running;                   /* go on to the next step when done */
+    bool one_step;                  /* stop after the current step */
+    double users;                   /* the step being measured, or last */
+    int nhist;
+    struct step_result hist[MAX_HISTORY];   /* comps owned per entry */
+    int ncomps_hist;                /* components when hist was taken */
+    int first_broken;               /* index in hist, or -1 */
+    double capacity;
+    double step_started_ms;         /* wall clock, for pacing */
+};
+
+/* A running ramp takes at least this long per step, so that a person
+ * can watch the figures move; measuring itself is usually faster. */
+#define MIN_STEP_MS 350.0
+
+struct undo_stack {
+    struct scenario *items;
+    int n, cap;
+};
+
+struct form {
+    int comp;
+    int row, top;                   /* selected row, first row shown */
+    int nrows;
+    int fields[64];                 /* indexes into scenario_fields */
+    bool editing;
+    char buf[256];
+    char error[512];
+};
+
+struct app {
+    struct scenario sc;
+    char path[1024];                /* file it came from or goes to */
+    bool dirty;                     /* changes not exported */
+    struct undo_stack undo, redo;
+    struct live live;
+
+    int sel;                        /* selected component, -1 if none */
+    int connect_from;
+    enum mode mode;
+    enum confirm_action confirm;
+    char confirm_text[256];
+    char pending_path[1024];
+    int menu_row;
+    struct form form;
+    char cmd[512];
+    size_t cmd_len;
+    char message[512];              /* one line under the diagram */
+    bool message_is_error;
+
+    char log[MAX_LOG][LOG_BYTES];
+    int nlog;
+
+    int view_x, view_y;             /* canvas scroll */
+    bool quit;
+    bool unicode;
+    bool color;
+    bool mouse;
+    int drag_comp;                  /* box being dragged, or -1 */
+    int drag_dx, drag_dy;
+};
+
+/* --- app.c --------------------------------------------------------------- */
+
+int app_load(struct app *app, const char *path, char *err, size_t errlen);
+void app_free(struct app *app);
+void app_log(struct app *app, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void app_message(struct app *app, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* --- edit.c: every change goes through here, for undo. ------------------ */
+
+/* Save the design before a change; then change app->sc and call
+ * edit_commit(), which validates and rebuilds the simulation, or
+ * edit_cancel() to go back. */
+void edit_begin(struct app *app);
+bool edit_commit(struct app *app, const char *what);
+void edit_cancel(struct app *app);
+bool edit_undo(struct app *app);
+bool edit_redo(struct app *app);
+void edit_clear_history(struct app *app);
+
+int edit_add(struct app *app, enum comp_kind kind, const char *name);
+bool edit_connect(struct app *app, int from, int to);
+bool edit_disconnect(struct app *app, int from, int to);
+bool edit_delete(struct app *app, int comp);
+bool edit_set(struct app *app, int comp, const char *key, const char *value);
+void edit_move(struct app *app, int comp, int x, int y);
+
+/* --- live.c -------------------------------------------------------------- */
+
+void live_reset(struct app *app);           /* design changed: new engine */
+void live_clear(struct app *app);           /* forget results, users = 1 */
+void live_set_users(struct app *app, double users);
+void live_step_up(struct app *app, int steps);
+/* Run for at most budget_ms of wall time; returns true if anything ran. */
+bool live_tick(struct app *app, double budget_ms);
+const struct step_result *live_last(const struct app *app);
+
+/* --- layout.c ------------------------------------------------------------ */
+
+void layout_auto(struct scenario *sc);      /* place every unplaced box */
+void layout_free_spot(const struct scenario *sc, int near, int *x, int *y);
+int layout_hit(const struct scenario *sc, int x, int y);
+int layout_neighbour(const struct scenario *sc, int from, int dx, int dy);
+
+/* --- command.c ----------------------------------------------------------- */
+
+void command_run(struct app *app, const char *line);
+void command_complete(struct app *app);
+
+/* --- input.c ------------------------------------------------------------- */
+
+void input_key(struct app *app, int key);
+void input_ask_delete(struct app *app, int comp);
+void input_ask_quit(struct app *app);
+
+/* --- draw.c -------------------------------------------------------------- */
+
+void draw_screen(struct app *app);
+
+#endif

@@ -1,0 +1,918 @@
+/*
+ * draw.c - the one screen: status line, diagram with arrows for calls,
+ * side panel for the selected component, and a bottom strip with the
+ * end-to-end charts over the ramp, the advisor's line and the event log.
+ * Overlays (help, menu, form) are drawn over it.
+ */
+#include <math.h>
+#include <ncurses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "report.h"
+#include "scenario_yaml.h"
+#include "screen.h"
+
+struct frame {
+    int cols, rows;
+    int diag_x, diag_y, diag_w, diag_h;
+    int side_x, side_w;
+    int strip_y;
+};
+
+static void plan_frame(struct frame *f)
+{
+    getmaxyx(stdscr, f->rows, f->cols);
+    f->side_w = f->cols >= 120 ? 38 : f->cols >= 90 ? 30 : 26;
+    f->side_x = f->cols - f->side_w;
+    f->strip_y = f->rows - (f->rows >= 40 ? 10 : 7);
+    f->diag_x = 0;
+    f->diag_y = 1;
+    f->diag_w = f->side_x - 1;
+    f->diag_h = f->strip_y - 1;
+}
+
+static const struct comp_result *comp_now(const struct app *app, int c)
+{
+    const struct step_result *st = live_last(app);
+
+    if (!st || c < 0 || c >= app->sc.ncomponents)
+        return NULL;
+    return &st->comps[c];
+}
+
+static int bottleneck(const struct app *app)
+{
+    const struct step_result *st = live_last(app);
+
+    return st && st->bottleneck_util >= 0.5 ? st->bottleneck : -1;
+}
+
+/* --- Status line --------------------------------------------------------- */
+
+/* Append piece to line when it fits in cols cells. */
+static void add_piece(char *line, size_t size, int cols, const char *piece)
+{
+    size_t used = strlen(line);
+
+    if (text_width(line) + text_width(piece) <= cols)
+        snprintf(line + used, size - used, "%s", piece);
+}
+
+static void draw_status(struct app *app, const struct frame *f)
+{
+    const struct step_result *st = live_last(app);
+    const struct live *lv = &app->live;
+    char users[16], rate[16], cap[16], p99[16], piece[128], line[512];
+    double think = (double)app->sc.think / NS_PER_S;
+
+    format_count(users, sizeof users, lv->users);
+    format_count(rate, sizeof rate, app->sc.user_model == USERS_OPEN
+                     ? lv->users * app->sc.rate : lv->users / think);
+    format_count(cap, sizeof cap, lv->capacity);
+    snprintf(line, sizeof line, " %s%s", app->sc.name, app->dirty ? "*" : "");
+    if (text_width(line) > f->cols / 3)
+        line[0] = '\0';            /* too long to lead: it goes last */
+    snprintf(piece, sizeof piece, " | %s users %s/s", users, rate);
+    add_piece(line, sizeof line, f->cols, piece);
+    add_piece(line, sizeof line, f->cols, lv->running ? " | RUNNING" :
+              lv->stepping ? " | STEPPING" : " | paused");
+    if (st) {
+        format_duration(p99, sizeof p99, (double)st->p99);
+        snprintf(piece, sizeof piece, " | %s p99 %s err %.1f%%",
+                 st->holds ? "OK" : "BROKEN", st->p99_known ? p99 : "?",
+                 st->error_frac * 100);
+        add_piece(line, sizeof line, f->cols, piece);
+    }
+    if (lv->capacity > 0) {
+        snprintf(piece, sizeof piece, " | cap %s", cap);
+        add_piece(line, sizeof line, f->cols, piece);
+    }
+    snprintf(piece, sizeof piece, " | $%.0f/mo",
+             scenario_monthly_cost(&app->sc));
+    add_piece(line, sizeof line, f->cols, piece);
+    snprintf(piece, sizeof piece, " | t=%.0fs",
+             lv->sim ? (double)lv->sim->now / NS_PER_S : 0.0);
+    add_piece(line, sizeof line, f->cols, piece);
+    add_piece(line, sizeof line, f->cols, " | ? help");
+    if (line[0] != ' ') {           /* the name gave way: say it last */
+        snprintf(piece, sizeof piece, " | %s", app->sc.name);
+        add_piece(line, sizeof line, f->cols, piece);
+    }
+    attron(screen_attr(TONE_BAR));
+    put_blank(0, 0, f->cols);
+    put_text(0, 0, line, f->cols);
+    attroff(screen_attr(TONE_BAR));
+}
+
+/* --- Arrows ---------------------------------------------------------------
+ * Calls are drawn as lines on a grid of cells; each cell keeps which of
+ * its four sides a line leaves by, so crossings and corners get the right
+ * glyph. A line goes right from the caller, down or up in the gap before
+ * the callee, and right into it; when that would cross a box, a search
+ * over free cells finds a path around.
+ */
+
+enum { UP = 1, DOWN = 2, LEFT = 4, RIGHT = 8 };
+
+struct grid {
+    int w, h;
+    unsigned char *mask;            /* line sides per cell */
+    unsigned char *box;             /* 1 where a box stands */
+    unsigned char *head;            /* 1 where an arrowhead goes */
+};
+
+static bool in_grid(const struct grid *g, int x, int y)
+{
+    return x >= 0 && y >= 0 && x < g->w && y < g->h;
+}
+
+static bool blocked(const struct grid *g, int x, int y)
+{
+    return !in_grid(g, x, y) || g->box[y * g->w + x];
+}
+
+static void link_cells(struct grid *g, int x0, int y0, int x1, int y1)
+{
+    int dx = (x1 > x0) - (x1 < x0), dy = (y1 > y0) - (y1 < y0);
+
+    while (x0 != x1 || y0 != y1) {
+        int nx = x0 + dx, ny = y0 + dy;
+
+        if (in_grid(g, x0, y0))
+            g->mask[y0 * g->w + x0] |= dx > 0 ? RIGHT : dx < 0 ? LEFT
+                                       : dy > 0 ? DOWN : UP;
+        if (in_grid(g, nx, ny))
+            g->mask[ny * g->w + nx] |= dx > 0 ? LEFT : dx < 0 ? RIGHT
+                                       : dy > 0 ? UP : DOWN;
+        x0 = nx;
+        y0 = ny;
+    }
+}
+
+static bool segment_clear(const struct grid *g, int x0, int y0, int x1,
+                          int y1)
+{
+    int dx = (x1 > x0) - (x1 < x0), dy = (y1 > y0) - (y1 < y0);
+
+    for (;;) {
+        if (blocked(g, x0, y0))
+            return false;
+        if (x0 == x1 && y0 == y1)
+            return true;
+        x0 += dx;
+        y0 += dy;
+    }
+}
+
+/* Breadth-first search over free cells; marks the path it finds. */
+static bool route_search(struct grid *g, int sx, int sy, int tx, int ty)
+{
+    int n = g->w * g->h, *prev = malloc((size_t)n * sizeof *prev);
+    int *queue = malloc((size_t)n * sizeof *queue), head = 0, tail = 0;
+    bool found = false;
+
+    if (!prev || !queue) {
+        free(prev);
+        free(queue);
+        return false;
+    }
+    for (int i = 0; i < n; i++)
+        prev[i] = -2;
+    prev[sy * g->w + sx] = -1;
+    queue[tail++] = sy * g->w + sx;
+    while (head < tail && !found) {
+        int at = queue[head++], x = at % g->w, y = at / g->w;
+        static const int step[4][2] = {{1, 0}, {0, 1}, {0, -1}, {-1, 0}};
+
+        for (int k = 0; k < 4; k++) {
+            int nx = x + step[k][0], ny = y + step[k][1], ni;
+
+            if (blocked(g, nx, ny) || prev[ny * g->w + nx] != -2)
+                continue;
+            ni = ny * g->w + nx;
+            prev[ni] = at;
+            queue[tail++] = ni;
+            if (nx == tx && ny == ty)
+                found = true;
+        }
+    }
+    for (int at = ty * g->w + tx; found && prev[at] >= 0; at = prev[at])
+        link_cells(g, prev[at] % g->w, prev[at] / g->w, at % g->w,
+                   at / g->w);
+    free(prev);
+    free(queue);
+    return found;
+}
+
+static void route(struct grid *g, const struct component *a,
+                  const struct component *b)
+{
+    int sx = a->x + BOX_W, sy = a->y + 1;
+    int tx = b->x - 1, ty = b->y + 1 + (a->y > b->y ? 1 : 0);
+
+    if (blocked(g, sx, sy) || blocked(g, tx, ty))
+        return;
+    g->head[ty * g->w + tx] = 1;
+    for (int mx = tx - 1; mx > sx; mx--) {
+        if (segment_clear(g, sx, sy, mx, sy) &&
+            segment_clear(g, mx, sy, mx, ty) &&
+            segment_clear(g, mx, ty, tx, ty)) {
+            link_cells(g, sx, sy, mx, sy);
+            link_cells(g, mx, sy, mx, ty);
+            link_cells(g, mx, ty, tx, ty);
+            return;
+        }
+    }
+    if (sy == ty && tx == sx) {
+        g->mask[sy * g->w + sx] |= LEFT | RIGHT;
+        return;
+    }
+    route_search(g, sx, sy, tx, ty);
+}
+
+static void canvas_size(const struct scenario *sc, int *w, int *h)
+{
+    *w = 8;
+    *h = 4;
+    for (int i = 0; i < sc->ncomponents; i++) {
+        if (sc->components[i].x + BOX_W + 8 > *w)
+            *w = sc->components[i].x + BOX_W + 8;
+        if (sc->components[i].y + BOX_H + 4 > *h)
+            *h = sc->components[i].y + BOX_H + 4;
+    }
+}
+
+static bool build_grid(const struct scenario *sc, struct grid *g)
+{
+    size_t n;
+
+    canvas_size(sc, &g->w, &g->h);
+    n = (size_t)g->w * (size_t)g->h;
+    g->mask = calloc(n, 1);
+    g->box = calloc(n, 1);
+    g->head = calloc(n, 1);
+    if (!g->mask || !g->box || !g->head)
+        return false;
+    for (int i = 0; i < sc->ncomponents; i++) {
+        const struct component *c = &sc->components[i];
+
+        for (int y = c->y; y < c->y + BOX_H && y < g->h; y++)
+            for (int x = c->x; x < c->x + BOX_W && x < g->w; x++)
+                g->box[y * g->w + x] = 1;
+    }
+    for (int i = 0; i < sc->ncomponents; i++)
+        for (int j = 0; j < sc->components[i].ncalls; j++)
+            if (sc->components[i].calls[j] >= 0)
+                route(g, &sc->components[i],
+                      &sc->components[sc->components[i].calls[j]]);
+    return true;
+}
+
+static void free_grid(struct grid *g)
+{
+    free(g->mask);
+    free(g->box);
+    free(g->head);
+}
+
+static void draw_arrows(const struct app *app, const struct frame *f)
+{
+    struct grid g = {0};
+
+    if (!build_grid(&app->sc, &g)) {
+        free_grid(&g);
+        return;
+    }
+    attron(screen_attr(TONE_DIM));
+    for (int y = 0; y < f->diag_h; y++) {
+        for (int x = 0; x < f->diag_w; x++) {
+            int cx = x + app->view_x, cy = y + app->view_y, i;
+
+            if (!in_grid(&g, cx, cy))
+                continue;
+            i = cy * g.w + cx;
+            if (g.head[i])
+                mvaddstr(f->diag_y + y, f->diag_x + x, G.arrow);
+            else if (g.mask[i])
+                mvaddstr(f->diag_y + y, f->diag_x + x, G.lines[g.mask[i]]);
+        }
+    }
+    attroff(screen_attr(TONE_DIM));
+    free_grid(&g);
+}
+
+/* --- Boxes --------------------------------------------------------------- */
+
+/* The figure that matters most for a kind, in at most 15 cells. */
+static void key_figure(const struct app *app, int c, char *buf, size_t len)
+{
+    const struct component *comp = &app->sc.components[c];
+    const struct comp_result *cr = comp_now(app, c);
+    char a[16], b[16];
+
+    if (!cr) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    switch (comp->kind) {
+    case KIND_CACHE:
+    case KIND_CDN:
+        if (cr->hit_ratio >= 0)
+            snprintf(buf, len, "hit %.0f%%", cr->hit_ratio * 100);
+        else
+            snprintf(buf, len, "hit -");
+        break;
+    case KIND_DATABASE:
+        format_duration(a, sizeof a, cr->lag_mean);
+        snprintf(buf, len, comp->replicas ? "pool %.0f%% lag %s"
+                                          : "pool %.0f%%",
+                 cr->pool * 100, a);
+        break;
+    case KIND_QUEUE:
+        format_duration(a, sizeof a, cr->lag_mean);
+        snprintf(buf, len, "depth %.0f %s", cr->depth, a);
+        break;
+    case KIND_LB:
+        format_count(a, sizeof a, cr->throughput);
+        snprintf(buf, len, "%s/s", a);
+        break;
+    default:
+        format_duration(b, sizeof b, (double)cr->p99);
+        snprintf(buf, len, "thr %.0f%% %s", cr->pool * 100, b);
+        break;
+    }
+}
+
+static void util_bar(int y, int x, double util, bool known)
+{
+    int cells = 10, full = (int)lround(util * cells);
+    enum tone tone = tone_of_util(util);
+
+    if (full > cells)
+        full = cells;
+    if (!known) {
+        put_fmt(y, x, 15, "%s", "idle");
+        return;
+    }
+    attron(screen_attr(tone));
+    for (int i = 0; i < cells; i++)
+        addstr(i < full ? G.full : G.empty);
+    attroff(screen_attr(tone));
+    printw("%4.0f%%", util * 100);
+}
+
+/* Put glyph s at canvas cell (cx, cy) if it is in view. */
+static void put_cell(const struct app *app, const struct frame *f, int cx,
+                     int cy, const char *s)
+{
+    int x = cx - app->view_x, y = cy - app->view_y;
+
+    if (x >= 0 && y >= 0 && x < f->diag_w && y < f->diag_h)
+        mvaddstr(f->diag_y + y, f->diag_x + x, s);
+}
+
+static void box_border(const struct app *app, const struct frame *f,
+                       const struct component *c)
+{
+    for (int x = 1; x < BOX_W - 1; x++) {
+        put_cell(app, f, c->x + x, c->y, G.h);
+        put_cell(app, f, c->x + x, c->y + BOX_H - 1, G.h);
+    }
+    for (int y = 1; y < BOX_H - 1; y++) {
+        put_cell(app, f, c->x, c->y + y, G.v);
+        put_cell(app, f, c->x + BOX_W - 1, c->y + y, G.v);
+        for (int x = 1; x < BOX_W - 1; x++)
+            put_cell(app, f, c->x + x, c->y + y, " ");
+    }
+    put_cell(app, f, c->x, c->y, G.tl);
+    put_cell(app, f, c->x + BOX_W - 1, c->y, G.tr);
+    put_cell(app, f, c->x, c->y + BOX_H - 1, G.bl);
+    put_cell(app, f, c->x + BOX_W - 1, c->y + BOX_H - 1, G.br);
+}
+
+/* Text inside a box: only when the whole row is in view. */
+static bool row_in_view(const struct app *app, const struct frame *f,
+                        const struct component *c, int row, int *sy,
+                        int *sx)
+{
+    int x = c->x - app->view_x, y = c->y + row - app->view_y;
+
+    *sy = f->diag_y + y;
+    *sx = f->diag_x + x + 1;
+    return y >= 0 && y < f->diag_h && x >= 0 && x + BOX_W <= f->diag_w;
+}
+
+static void draw_box(const struct app *app, const struct frame *f, int i)
+{
+    const struct component *c = &app->sc.components[i];
+    const struct comp_result *cr = comp_now(app, i);
+    bool hot = i == bottleneck(app), sel = i == app->sel;
+    int y, x, attr = sel ? screen_attr(TONE_SELECT) | (int)A_BOLD
+                         : hot ? screen_attr(TONE_HOT) : (int)A_NORMAL;
+    char buf[64];
+
+    attron(attr);
+    box_border(app, f, c);
+    attroff(attr);
+    if (row_in_view(app, f, c, 0, &y, &x)) {
+        attron(attr);
+        put_fmt(y, x, BOX_W - 6, "%s%s", hot ? "!" : "", c->name);
+        attroff(attr);
+        if (c->kind == KIND_DATABASE && c->replicas > 0)
+            put_fmt(y, x + BOX_W - 6, 4, "+%d", c->replicas);
+        else if (c->kind != KIND_DATABASE && c->instances > 1)
+            put_fmt(y, x + BOX_W - 6, 4, "x%d", c->instances);
+    }
+    if (row_in_view(app, f, c, 1, &y, &x)) {
+        move(y, x);
+        util_bar(y, x, cr ? cr->util : 0, cr != NULL);
+    }
+    if (row_in_view(app, f, c, 2, &y, &x)) {
+        key_figure(app, i, buf, sizeof buf);
+        put_text(y, x, buf, BOX_W - 2);
+    }
+    if (row_in_view(app, f, c, 3, &y, &x)) {
+        attron(attr);
+        put_fmt(y, x, BOX_W - 2, "%s%s", hot ? "!BOTTLENECK" :
+                kind_name(c->kind), sel && !hot ? " <" : "");
+        attroff(attr);
+    }
+}
+
+/* Scroll so that the selected box is in view. */
+static void follow_selection(struct app *app, const struct frame *f)
+{
+    const struct component *c;
+
+    if (app->sel < 0 || app->sel >= app->sc.ncomponents)
+        return;
+    c = &app->sc.components[app->sel];
+    if (c->x - 1 < app->view_x)
+        app->view_x = c->x > 0 ? c->x - 1 : 0;
+    if (c->x + BOX_W + 1 > app->view_x + f->diag_w)
+        app->view_x = c->x + BOX_W + 1 - f->diag_w;
+    if (c->y < app->view_y)
+        app->view_y = c->y;
+    if (c->y + BOX_H > app->view_y + f->diag_h)
+        app->view_y = c->y + BOX_H - f->diag_h;
+}
+
+static void draw_diagram(struct app *app, const struct frame *f)
+{
+    follow_selection(app, f);
+    draw_arrows(app, f);
+    for (int i = 0; i < app->sc.ncomponents; i++)
+        draw_box(app, f, i);
+    if (app->sc.ncomponents == 0)
+        put_text(f->diag_y + 1, 2, "No components yet: press a to add one.",
+                 f->diag_w - 2);
+}
+
+/* --- Charts -------------------------------------------------------------- */
+
+/* One row of a chart against users on a log axis: for each column, the
+ * latest measured step that falls there, scaled between lo and hi. */
+static void spark(const struct app *app, int y, int x, int w,
+                  double (*value)(const struct step_result *, int), int arg,
+                  double lo, double hi, bool logscale)
+{
+    const struct live *lv = &app->live;
+    double from = log10(app->sc.ramp.from), to = log10(app->sc.ramp.to);
+
+    put_blank(y, x, w);
+    for (int i = 0; i < lv->nhist; i++) {
+        const struct step_result *st = &lv->hist[i];
+        double v = value(st, arg), t;
+        int col = to > from ? (int)lround((log10(st->users) - from) /
+                                          (to - from) * (w - 1)) : 0;
+        int level;
+
+        if (col < 0 || col >= w || v < 0)
+            continue;
+        if (logscale)
+            t = v <= lo ? 0 : log(v / lo) / log(hi / lo);
+        else
+            t = hi > lo ? (v - lo) / (hi - lo) : 0;
+        level = (int)lround(t * 7);
+        level = level < 0 ? 0 : level > 7 ? 7 : level;
+        attron(screen_attr(st->holds ? TONE_CALM : TONE_HOT));
+        mvaddstr(y, x + col, st->holds ? G.spark[level] : G.spark[level]);
+        attroff(screen_attr(st->holds ? TONE_CALM : TONE_HOT));
+    }
+}
+
+static double p99_of(const struct step_result *st, int arg)
+{
+    (void)arg;
+    return st->p99_known ? (double)st->p99 : -1;
+}
+
+static double errors_of(const struct step_result *st, int arg)
+{
+    (void)arg;
+    return st->error_frac;
+}
+
+static double util_of(const struct step_result *st, int c)
+{
+    return st->comps[c].util;
+}
+
+static double comp_p99_of(const struct step_result *st, int c)
+{
+    return st->comps[c].p99 > 0 ? (double)st->comps[c].p99 : -1;
+}
+
+static void range_of(const struct app *app, double (*value)(
+                     const struct step_result *, int), int arg, double *lo,
+                     double *hi)
+{
+    *lo = 0;
+    *hi = 0;
+    for (int i = 0; i < app->live.nhist; i++) {
+        double v = value(&app->live.hist[i], arg);
+
+        if (v <= 0)
+            continue;
+        if (*lo == 0 || v < *lo)
+            *lo = v;
+        if (v > *hi)
+            *hi = v;
+    }
+}
+
+static void axis_labels(const struct app *app, int y, int x, int w)
+{
+    double from = log10(app->sc.ramp.from), to = log10(app->sc.ramp.to);
+    char label[16];
+
+    put_blank(y, x, w);
+    for (int d = (int)ceil(from); d <= (int)floor(to); d++) {
+        int col = to > from ? (int)lround((d - from) / (to - from) * (w - 1))
+                            : 0;
+
+        format_count(label, sizeof label, pow(10, d));
+        if (col + text_width(label) > w)
+            col = w - text_width(label);    /* the last one, right-aligned */
+        if (col >= 0)
+            put_text(y, x + col, label, w - col);
+    }
+}
+
+static void draw_charts(const struct app *app, const struct frame *f)
+{
+    int w = f->cols - 33, y = f->strip_y + 1;
+    double lo, hi;
+    char a[16], b[16], obj[16];
+
+    if (w < 10)
+        return;
+    range_of(app, p99_of, 0, &lo, &hi);
+    format_duration(a, sizeof a, lo);
+    format_duration(b, sizeof b, hi);
+    format_duration(obj, sizeof obj, (double)app->sc.objectives.p99);
+    put_text(y, 0, "p99", 7);
+    spark(app, y, 7, w, p99_of, 0, lo > 0 ? lo : 1, hi > lo ? hi : lo + 1,
+          true);
+    put_fmt(y, 7 + w + 1, 25, "%s..%s (obj %s)", lo > 0 ? a : "-",
+            hi > 0 ? b : "-", obj);
+    range_of(app, errors_of, 0, &lo, &hi);
+    put_text(y + 1, 0, "errors", 7);
+    spark(app, y + 1, 7, w, errors_of, 0, 0, hi > 0 ? hi : 1, false);
+    put_fmt(y + 1, 7 + w + 1, 25, "max %.2f%% (obj %.2g%%)", hi * 100,
+            app->sc.objectives.errors * 100);
+    put_text(y + 2, 0, "users", 7);
+    axis_labels(app, y + 2, 7, w);
+}
+
+/* --- Advisor line and log ------------------------------------------------ */
+
+static void advisor_line(const struct app *app, char *buf, size_t len)
+{
+    const struct step_result *st = live_last(app);
+    const struct comp_result *cr;
+    const struct component *c;
+    char users[16];
+
+    if (!st) {
+        snprintf(buf, len, "Press space to ramp the users up, or . for one "
+                           "step.");
+        return;
+    }
+    if (st->bottleneck < 0) {
+        snprintf(buf, len, "No load yet.");
+        return;
+    }
+    c = &app->sc.components[st->bottleneck];
+    cr = &st->comps[st->bottleneck];
+    format_count(users, sizeof users, st->users);
+    snprintf(buf, len,
+             "At %s users the busiest part is %s (%s): cpu %.0f%%, %s "
+             "%.0f%%%s.",
+             users, c->name, kind_name(c->kind), cr->cpu * 100,
+             c->kind == KIND_DATABASE ? "connections" :
+             c->kind == KIND_QUEUE ? "workers" :
+             c->kind == KIND_CACHE ? "thread" : "threads",
+             cr->pool * 100,
+             cr->errors > 0 ? ", turning requests away" : "");
+}
+
+static void draw_strip(struct app *app, const struct frame *f)
+{
+    char line[512];
+    int y = f->strip_y, log_rows;
+
+    attron(screen_attr(TONE_DIM));
+    for (int x = 0; x < f->cols; x++)
+        mvaddstr(y, x, G.h);
+    attroff(screen_attr(TONE_DIM));
+    draw_charts(app, f);
+    advisor_line(app, line, sizeof line);
+    put_text(y + 4, 0, line, f->cols);
+    log_rows = f->rows - (y + 5) - 1;
+    for (int i = 0; i < log_rows; i++) {
+        int k = app->nlog - log_rows + i;
+
+        if (k >= 0)
+            put_text(y + 5 + i, 0, app->log[k], f->cols);
+    }
+    if (app->mode == MODE_COMMAND) {
+        if (app->message[0]) {
+            put_blank(f->rows - 2, 0, f->cols);
+            put_text(f->rows - 2, 0, app->message, f->cols);
+        }
+        put_blank(f->rows - 1, 0, f->cols);
+        put_fmt(f->rows - 1, 0, f->cols, ":%s", app->cmd);
+        return;
+    }
+    if (app->message[0]) {
+        put_blank(f->rows - 1, 0, f->cols);
+        attron(screen_attr(app->message_is_error ? TONE_HOT : TONE_PLAIN));
+        put_text(f->rows - 1, 0, app->message, f->cols);
+        attroff(screen_attr(app->message_is_error ? TONE_HOT : TONE_PLAIN));
+    }
+}
+
+/* --- Side panel ---------------------------------------------------------- */
+
+/* A percentage, or a plain figure with one decimal. */
+static int side_row(int y, const struct frame *f, const char *label,
+                    double v, bool percent)
+{
+    if (percent)
+        put_fmt(y, f->side_x + 1, f->side_w - 1, "%-10s %.0f%%", label,
+                v * 100);
+    else
+        put_fmt(y, f->side_x + 1, f->side_w - 1, "%-10s %.1f", label, v);
+    return y + 1;
+}
+
+static int side_duration(int y, const struct frame *f, const char *label,
+                         double ns)
+{
+    char buf[16];
+
+    format_duration(buf, sizeof buf, ns);
+    put_fmt(y, f->side_x + 1, f->side_w - 1, "%-10s %s", label, buf);
+    return y + 1;
+}
+
+static int side_figures(const struct app *app, const struct frame *f, int y,
+                        int c)
+{
+    const struct component *comp = &app->sc.components[c];
+    const struct comp_result *cr = comp_now(app, c);
+    char buf[32];
+
+    if (!cr)
+        return y + 1;
+    y = side_row(y, f, "busiest", cr->util, true);
+    if (comp->kind != KIND_LB && comp->kind != KIND_CDN) {
+        y = side_row(y, f, "cpu", cr->cpu, true);
+        y = side_row(y, f, comp->kind == KIND_DATABASE ? "conns" :
+                     comp->kind == KIND_QUEUE ? "workers" : "threads",
+                     cr->pool, true);
+        y = side_row(y, f, "waiting", cr->waiting, false);
+    }
+    format_count(buf, sizeof buf, cr->throughput);
+    put_fmt(y++, f->side_x + 1, f->side_w - 1, "%-10s %s/s", "answered",
+            buf);
+    y = side_duration(y, f, "mean", cr->mean);
+    y = side_duration(y, f, "p99", (double)cr->p99);
+    y = side_row(y, f, "errors/s", cr->errors, false);
+    if (cr->hit_ratio >= 0)
+        y = side_row(y, f, "hit ratio", cr->hit_ratio, true);
+    if (comp->kind == KIND_DATABASE && comp->replicas > 0)
+        y = side_duration(y, f, "lag", cr->lag_mean);
+    if (comp->kind == KIND_QUEUE) {
+        y = side_row(y, f, "depth", cr->depth, false);
+        y = side_duration(y, f, "task wait", cr->lag_mean);
+    }
+    return y;
+}
+
+static void draw_side(struct app *app, const struct frame *f)
+{
+    int y = f->diag_y, bottom = f->strip_y - 1, c = app->sel;
+    const struct component *comp;
+    double lo, hi;
+
+    attron(screen_attr(TONE_DIM));
+    for (int r = f->diag_y; r < f->strip_y; r++)
+        mvaddstr(r, f->side_x - 1, G.v);
+    attroff(screen_attr(TONE_DIM));
+    if (c < 0 || c >= app->sc.ncomponents)
+        return;
+    comp = &app->sc.components[c];
+    attron(A_BOLD);
+    put_fmt(y++, f->side_x + 1, f->side_w - 1, "%s", comp->name);
+    attroff(A_BOLD);
+    put_fmt(y++, f->side_x + 1, f->side_w - 1, "%s, %d x %s",
+            kind_name(comp->kind), comp->kind == KIND_DATABASE
+                ? 1 + comp->replicas : comp->instances,
+            comp->size[0] ? comp->size : "-");
+    y = side_figures(app, f, y, c);
+    if (y + 4 <= bottom && app->live.nhist > 0) {
+        put_text(y++, f->side_x + 1, "busiest vs users", f->side_w - 1);
+        spark(app, y++, f->side_x + 1, f->side_w - 2, util_of, c, 0, 1,
+              false);
+        range_of(app, comp_p99_of, c, &lo, &hi);
+        put_text(y++, f->side_x + 1, "p99 vs users", f->side_w - 1);
+        spark(app, y++, f->side_x + 1, f->side_w - 2, comp_p99_of, c,
+              lo > 0 ? lo : 1, hi > lo ? hi : lo + 1, true);
+    }
+    if (y < bottom)
+        put_text(bottom, f->side_x + 1, "e edit c connect d delete",
+                 f->side_w - 1);
+}
+
+/* --- Overlays -------------------------------------------------------------- */
+
+static void overlay_frame(int y, int x, int h, int w, const char *title)
+{
+    for (int r = 0; r < h; r++)
+        put_blank(y + r, x, w);
+    for (int i = 1; i < w - 1; i++) {
+        mvaddstr(y, x + i, G.h);
+        mvaddstr(y + h - 1, x + i, G.h);
+    }
+    for (int r = 1; r < h - 1; r++) {
+        mvaddstr(y + r, x, G.v);
+        mvaddstr(y + r, x + w - 1, G.v);
+    }
+    mvaddstr(y, x, G.tl);
+    mvaddstr(y, x + w - 1, G.tr);
+    mvaddstr(y + h - 1, x, G.bl);
+    mvaddstr(y + h - 1, x + w - 1, G.br);
+    attron(A_BOLD);
+    put_fmt(y, x + 2, w - 4, " %s ", title);
+    attroff(A_BOLD);
+}
+
+const char *const help_lines[] = {
+    "space      run or pause the ramp     .   measure one step",
+    "+ / -      one step more / fewer users  0-9 type a user count",
+    "r          restart the ramp from the first step",
+    "arrows hjkl  select a box            Tab / S-Tab  next / previous",
+    "HJKL S-arrows  move the selected box (or drag it with the mouse)",
+    "a          add a component           c   connect: selected calls ...",
+    "e Enter    edit the selected box's settings",
+    "d Delete   delete the selected box (asks first)",
+    "x          remove a call from the selected box",
+    "u          undo                      Ctrl-R  redo",
+    ":          command line (Tab completes); :help lists commands",
+    "w          export the design to its file (:export FILE for another)",
+    "o          open a scenario file (:open FILE)",
+    "?          this help                 q   quit (asks if unsaved)",
+    "",
+    "Commands: :add KIND [NAME]  :connect A B  :disconnect A B",
+    "  :set NAME.KEY VALUE  :delete NAME  :users N  :run  :pause  :step",
+    "  :restart  :export FILE  :open FILE  :undo  :redo  :layout  :quit",
+    "",
+    "Boxes: name, instances, busiest resource bar, the figure that",
+    "matters for the kind. ! and BOTTLENECK mark the bottleneck.",
+};
+const int help_nlines = sizeof help_lines / sizeof help_lines[0];
+
+static void draw_help(const struct frame *f)
+{
+    int w = f->cols - 4 < 72 ? f->cols - 4 : 72;
+    int h = help_nlines + 3 < f->rows - 2 ? help_nlines + 3 : f->rows - 2;
+    int y = (f->rows - h) / 2, x = (f->cols - w) / 2;
+
+    overlay_frame(y, x, h, w, "keys (any key closes)");
+    for (int i = 0; i < help_nlines && i < h - 3; i++)
+        put_text(y + 1 + i, x + 2, help_lines[i], w - 4);
+    put_text(y + h - 2, x + 2, "man archsim for everything", w - 4);
+}
+
+static const char *const kind_help[KIND_COUNT] = {
+    "an application server: threads, cores, calls",
+    "a service: a server that callers send some kinds to",
+    "a load balancer in front of servers",
+    "a database: primary, replicas, pool, indexes",
+    "a cache: LRU of popular keys, single-threaded",
+    "a queue with workers for slow tasks",
+    "a CDN: edges near users serve static files",
+};
+
+static void draw_menu(const struct app *app, const struct frame *f)
+{
+    int w = f->cols - 4 < 64 ? f->cols - 4 : 64, h = KIND_COUNT + 3;
+    int y = (f->rows - h) / 2, x = (f->cols - w) / 2;
+
+    overlay_frame(y, x, h, w, "add a component (Enter, Esc)");
+    for (int k = 0; k < KIND_COUNT; k++) {
+        if (k == app->menu_row)
+            attron(A_REVERSE);
+        put_fmt(y + 1 + k, x + 2, w - 4, "%d %-9s %s", k + 1,
+                kind_name((enum comp_kind)k), kind_help[k]);
+        if (k == app->menu_row)
+            attroff(A_REVERSE);
+    }
+}
+
+static void draw_form(struct app *app, const struct frame *f)
+{
+    struct form *fm = &app->form;
+    const struct component *c = &app->sc.components[fm->comp];
+    int w = f->cols - 4 < 76 ? f->cols - 4 : 76, h = f->rows - 4;
+    int y = 2, x = (f->cols - w) / 2, shown = h - 5;
+    char value[256], title[NAME_BYTES + 64];
+
+    if (fm->row < fm->top)
+        fm->top = fm->row;
+    if (fm->row >= fm->top + shown)
+        fm->top = fm->row - shown + 1;
+    snprintf(title, sizeof title, "%s: %s settings (Enter edit, Esc close)",
+             c->name, kind_name(c->kind));
+    overlay_frame(y, x, h, w, title);
+    for (int i = 0; i < shown && fm->top + i < fm->nrows; i++) {
+        int r = fm->top + i;
+        const struct field *fd = &scenario_fields[fm->fields[r]];
+
+        if (scenario_format_field(c, fd, value, sizeof value) < 0)
+            snprintf(value, sizeof value, "?");
+        if (r == fm->row)
+            attron(A_REVERSE);
+        put_fmt(y + 1 + i, x + 2, w - 4, "%-12s %s", fd->key,
+                r == fm->row && fm->editing ? fm->buf : value);
+        if (r == fm->row)
+            attroff(A_REVERSE);
+    }
+    if (fm->nrows > 0)
+        put_text(y + h - 3, x + 2,
+                 scenario_fields[fm->fields[fm->row]].help, w - 4);
+    if (fm->error[0]) {
+        attron(screen_attr(TONE_HOT));
+        put_text(y + h - 2, x + 2, fm->error, w - 4);
+        attroff(screen_attr(TONE_HOT));
+    } else if (fm->editing) {
+        put_text(y + h - 2, x + 2, "type a value, Enter to set, Esc to "
+                 "cancel", w - 4);
+    }
+}
+
+/* --- The whole screen ------------------------------------------------------ */
+
+static void draw_too_small(int rows, int cols)
+{
+    const char *msg = "terminal too small";
+    char need[64];
+
+    erase();
+    snprintf(need, sizeof need, "need %dx%d", MIN_COLS, MIN_ROWS);
+    if (rows > 0 && cols > 0) {
+        put_text(rows / 2 > 0 ? rows / 2 - (rows > 1) : 0, 0, msg, cols);
+        if (rows > 1)
+            put_text(rows / 2, 0, need, cols);
+    }
+}
+
+void draw_screen(struct app *app)
+{
+    struct frame f;
+
+    plan_frame(&f);
+    if (f.cols < MIN_COLS || f.rows < MIN_ROWS) {
+        draw_too_small(f.rows, f.cols);
+        refresh();
+        return;
+    }
+    erase();
+    draw_status(app, &f);
+    draw_diagram(app, &f);
+    draw_side(app, &f);
+    draw_strip(app, &f);
+    if (app->mode == MODE_HELP)
+        draw_help(&f);
+    else if (app->mode == MODE_MENU)
+        draw_menu(app, &f);
+    else if (app->mode == MODE_FORM)
+        draw_form(app, &f);
+    move(f.rows - 1, f.cols - 1);
+    refresh();
+}

@@ -1,0 +1,267 @@
+/*
+ * edit.c - changes to the design: each one snapshots the design first so
+ * that undo and redo can go back and forth without limit, is validated
+ * with the loader's rules, and restarts the simulation of the design.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "scenario_yaml.h"
+
+static int push(struct undo_stack *st, const struct scenario *sc)
+{
+    if (st->n == st->cap) {
+        int cap = st->cap ? st->cap * 2 : 16;
+        struct scenario *grown = realloc(st->items,
+                                         (size_t)cap * sizeof *grown);
+
+        if (!grown)
+            return -1;
+        st->items = grown;
+        st->cap = cap;
+    }
+    if (scenario_copy(&st->items[st->n], sc) < 0)
+        return -1;
+    st->n++;
+    return 0;
+}
+
+static void clear(struct undo_stack *st)
+{
+    while (st->n > 0)
+        scenario_free(&st->items[--st->n]);
+}
+
+void edit_clear_history(struct app *app)
+{
+    clear(&app->undo);
+    clear(&app->redo);
+}
+
+void edit_begin(struct app *app)
+{
+    if (push(&app->undo, &app->sc) < 0)
+        app_message(app, true, "out of memory: this change cannot be undone");
+}
+
+/* Take the top of st as the design. */
+static void restore(struct app *app, struct undo_stack *st)
+{
+    scenario_free(&app->sc);
+    app->sc = st->items[--st->n];
+}
+
+void edit_cancel(struct app *app)
+{
+    if (app->undo.n > 0)
+        restore(app, &app->undo);
+}
+
+bool edit_commit(struct app *app, const char *what)
+{
+    char err[1024];
+
+    if (scenario_validate(&app->sc, err, sizeof err) < 0) {
+        edit_cancel(app);
+        scenario_validate(&app->sc, NULL, 0);
+        app_message(app, true, "%s", err);
+        return false;
+    }
+    clear(&app->redo);
+    app->dirty = true;
+    if (app->sel >= app->sc.ncomponents)
+        app->sel = app->sc.ncomponents - 1;
+    app_log(app, "%s", what);
+    app_message(app, false, "%s", what);
+    live_reset(app);
+    return true;
+}
+
+static bool swap(struct app *app, struct undo_stack *from,
+                 struct undo_stack *to, const char *what)
+{
+    if (from->n == 0) {
+        app_message(app, false, "nothing to %s", what);
+        return false;
+    }
+    if (push(to, &app->sc) < 0) {
+        app_message(app, true, "out of memory");
+        return false;
+    }
+    restore(app, from);
+    scenario_validate(&app->sc, NULL, 0);
+    app->dirty = true;
+    if (app->sel >= app->sc.ncomponents)
+        app->sel = app->sc.ncomponents - 1;
+    app_message(app, false, "%s (%d more)", what, from->n);
+    app_log(app, "%s", what);
+    live_reset(app);
+    return true;
+}
+
+bool edit_undo(struct app *app)
+{
+    return swap(app, &app->undo, &app->redo, "undo");
+}
+
+bool edit_redo(struct app *app)
+{
+    return swap(app, &app->redo, &app->undo, "redo");
+}
+
+/* A name not yet taken: base, base-2, base-3... */
+static void fresh_name(const struct scenario *sc, const char *base,
+                       char *out, size_t len)
+{
+    snprintf(out, len, "%s", base);
+    for (int i = 2; scenario_find(sc, out) >= 0; i++)
+        snprintf(out, len, "%s-%d", base, i);
+}
+
+int edit_add(struct app *app, enum comp_kind kind, const char *name)
+{
+    char fresh[NAME_BYTES], what[NAME_BYTES + 32];
+    struct component *c;
+    int x, y;
+
+    fresh_name(&app->sc, name && *name ? name : kind_name(kind), fresh,
+               sizeof fresh);
+    layout_free_spot(&app->sc, app->sel, &x, &y);
+    edit_begin(app);
+    c = scenario_add(&app->sc, kind, fresh);
+    if (!c) {
+        edit_cancel(app);
+        app_message(app, true, "cannot add: at most %d components",
+                    MAX_COMPONENTS);
+        return -1;
+    }
+    c->x = x;
+    c->y = y;
+    snprintf(what, sizeof what, "added %s %s", kind_name(kind), fresh);
+    if (!edit_commit(app, what))
+        return -1;
+    app->sel = app->sc.ncomponents - 1;
+    return app->sel;
+}
+
+bool edit_connect(struct app *app, int from, int to)
+{
+    struct component *c = &app->sc.components[from];
+    char what[2 * NAME_BYTES + 32];
+
+    for (int j = 0; j < c->ncalls; j++)
+        if (c->calls[j] == to) {
+            app_message(app, false, "%s already calls %s", c->name,
+                        app->sc.components[to].name);
+            return false;
+        }
+    if (c->ncalls == MAX_CALLS) {
+        app_message(app, true, "%s already makes %d calls, the most",
+                    c->name, MAX_CALLS);
+        return false;
+    }
+    snprintf(what, sizeof what, "%s now calls %s", c->name,
+             app->sc.components[to].name);
+    edit_begin(app);
+    c = &app->sc.components[from];
+    snprintf(c->call_names[c->ncalls], NAME_BYTES, "%s",
+             app->sc.components[to].name);
+    c->call_pos[c->ncalls] = (struct src_pos){0, 0};
+    c->ncalls++;
+    return edit_commit(app, what);
+}
+
+bool edit_disconnect(struct app *app, int from, int to)
+{
+    struct component *c = &app->sc.components[from];
+    char what[2 * NAME_BYTES + 32];
+
+    for (int j = 0; j < c->ncalls; j++) {
+        if (c->calls[j] != to)
+            continue;
+        snprintf(what, sizeof what, "%s no longer calls %s", c->name,
+                 app->sc.components[to].name);
+        edit_begin(app);
+        c = &app->sc.components[from];
+        memmove(c->call_names[j], c->call_names[j + 1],
+                (size_t)(c->ncalls - j - 1) * NAME_BYTES);
+        memmove(&c->call_pos[j], &c->call_pos[j + 1],
+                (size_t)(c->ncalls - j - 1) * sizeof c->call_pos[0]);
+        c->ncalls--;
+        return edit_commit(app, what);
+    }
+    app_message(app, false, "%s does not call %s", c->name,
+                app->sc.components[to].name);
+    return false;
+}
+
+/* Remove every call to the component called name. */
+static void drop_calls_to(struct scenario *sc, const char *name)
+{
+    for (int i = 0; i < sc->ncomponents; i++) {
+        struct component *c = &sc->components[i];
+
+        for (int j = 0; j < c->ncalls; j++) {
+            if (strcmp(c->call_names[j], name) != 0)
+                continue;
+            memmove(c->call_names[j], c->call_names[j + 1],
+                    (size_t)(c->ncalls - j - 1) * NAME_BYTES);
+            c->ncalls--;
+            j--;
+        }
+    }
+}
+
+bool edit_delete(struct app *app, int comp)
+{
+    char name[NAME_BYTES], what[NAME_BYTES + 16];
+    struct scenario *sc;
+
+    snprintf(name, sizeof name, "%s", app->sc.components[comp].name);
+    edit_begin(app);
+    sc = &app->sc;
+    drop_calls_to(sc, name);
+    memmove(&sc->components[comp], &sc->components[comp + 1],
+            (size_t)(sc->ncomponents - comp - 1) * sizeof *sc->components);
+    sc->ncomponents--;
+    if (strcmp(sc->entry_name, name) == 0)
+        sc->entry_name[0] = '\0';
+    snprintf(what, sizeof what, "deleted %s", name);
+    return edit_commit(app, what);
+}
+
+/* Set one field from text, with the loader's parsing and messages. */
+bool edit_set(struct app *app, int comp, const char *key, const char *value)
+{
+    char err[512], what[NAME_BYTES + 600];
+    struct component *c = &app->sc.components[comp];
+
+    snprintf(what, sizeof what, "%s.%s = %s", c->name, key, value);
+    edit_begin(app);
+    if (scenario_set_field(&app->sc.components[comp], key, value, err,
+                           sizeof err) < 0) {
+        edit_cancel(app);
+        app_message(app, true, "%s.%s: %s", app->sc.components[comp].name,
+                    key, err);
+        return false;
+    }
+    return edit_commit(app, what);
+}
+
+void edit_move(struct app *app, int comp, int x, int y)
+{
+    struct component *c = &app->sc.components[comp];
+
+    if (x < 0)
+        x = 0;
+    if (y < 0)
+        y = 0;
+    if (c->x == x && c->y == y)
+        return;
+    c->x = x;
+    c->y = y;
+    c->placed = true;
+    app->dirty = true;
+}

@@ -1,0 +1,233 @@
+/*
+ * live.c - the simulation behind the screen. A step is measured a slice
+ * at a time (live_tick runs for a bounded wall time) so that keys are
+ * answered at once even at a million users. The engine keeps its state
+ * from step to step, as in a headless ramp; a change to the design
+ * starts a new engine and measures the current user count again.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "report.h"
+
+#define EVENTS_PER_CHUNK 20000      /* about a millisecond of work */
+#define MAX_STEPS 1000
+
+static double now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void stop_step(struct live *lv)
+{
+    if (lv->stepping)
+        step_abandon(&lv->run);
+    lv->stepping = false;
+}
+
+static void free_history(struct live *lv)
+{
+    for (int i = 0; i < lv->nhist; i++)
+        free(lv->hist[i].comps);
+    lv->nhist = 0;
+    lv->first_broken = -1;
+    lv->capacity = 0;
+}
+
+void live_clear(struct app *app)
+{
+    struct live *lv = &app->live;
+
+    stop_step(lv);
+    free_history(lv);
+    if (lv->sim)
+        sim_destroy(lv->sim);
+    lv->sim = NULL;
+    lv->running = false;
+    lv->users = 0;
+}
+
+/* Begin measuring users on the current design. */
+static bool start_step(struct app *app, double users)
+{
+    struct live *lv = &app->live;
+
+    if (app->sc.ncomponents == 0) {
+        app_message(app, true, "add a component first (a)");
+        lv->running = false;
+        return false;
+    }
+    if (!lv->sim) {
+        lv->sim = sim_create(&app->sc, app->sc.seed);
+        if (!lv->sim) {
+            app_message(app, true, "out of memory");
+            return false;
+        }
+    }
+    stop_step(lv);
+    if (step_begin(&lv->run, lv->sim, users) < 0) {
+        app_message(app, true, "out of memory");
+        return false;
+    }
+    lv->stepping = true;
+    lv->users = users;
+    lv->step_started_ms = now_ms();
+    return true;
+}
+
+void live_reset(struct app *app)
+{
+    struct live *lv = &app->live;
+    double users = lv->users;
+    bool running = lv->running;
+
+    live_clear(app);
+    if (users > 0 && app->sc.ncomponents > 0) {
+        lv->running = running;
+        lv->one_step = !running;
+        start_step(app, users);
+    }
+}
+
+/* The ramp's user counts, and where users lies among them. */
+static int ramp_index(const struct app *app, double users, double *steps,
+                      int *n)
+{
+    int i = 0;
+
+    *n = ramp_steps(&app->sc.ramp, steps, MAX_STEPS);
+    while (i < *n && steps[i] < users * (1 - 1e-9))
+        i++;
+    return i;
+}
+
+void live_step_up(struct app *app, int delta)
+{
+    double steps[MAX_STEPS];
+    int n, i = ramp_index(app, app->live.users, steps, &n);
+
+    if (app->live.users <= 0)
+        i = delta > 0 ? 0 : -1;
+    else
+        i += delta;
+    if (i < 0)
+        i = 0;
+    if (i >= n)
+        i = n - 1;
+    app->live.one_step = !app->live.running;
+    start_step(app, steps[i]);
+}
+
+void live_set_users(struct app *app, double users)
+{
+    app->live.one_step = !app->live.running;
+    start_step(app, users);
+}
+
+const struct step_result *live_last(const struct app *app)
+{
+    const struct live *lv = &app->live;
+
+    return lv->nhist > 0 ? &lv->hist[lv->nhist - 1] : NULL;
+}
+
+/* Keep a measured step; the oldest goes when the history is full. */
+static struct step_result *keep(struct live *lv, struct step_result *st)
+{
+    if (lv->nhist == MAX_HISTORY) {
+        free(lv->hist[0].comps);
+        memmove(&lv->hist[0], &lv->hist[1],
+                (MAX_HISTORY - 1) * sizeof lv->hist[0]);
+        lv->nhist--;
+        if (lv->first_broken >= 0)
+            lv->first_broken--;
+    }
+    lv->hist[lv->nhist] = *st;
+    return &lv->hist[lv->nhist++];
+}
+
+static void note_result(struct app *app, const struct step_result *st)
+{
+    struct live *lv = &app->live;
+    char users[16], p99[16];
+
+    format_count(users, sizeof users, st->users);
+    if (st->holds) {
+        if (lv->first_broken < 0 && st->users > lv->capacity)
+            lv->capacity = st->users;
+        return;
+    }
+    if (lv->first_broken >= 0)
+        return;
+    lv->first_broken = lv->nhist - 1;
+    format_duration(p99, sizeof p99, (double)st->p99);
+    if (strcmp(st->broken, "p99") == 0)
+        app_log(app, "objective broken at %s users: p99 %s", users, p99);
+    else
+        app_log(app, "objective broken at %s users: errors %.2f%%", users,
+                st->error_frac * 100);
+}
+
+/* The step is measured: keep it, then go on or stop. */
+static void step_done(struct app *app)
+{
+    struct live *lv = &app->live;
+    struct step_result st = {0};
+    double steps[MAX_STEPS];
+    int n, i;
+
+    st.comps = calloc((size_t)app->sc.ncomponents, sizeof *st.comps);
+    if (!st.comps) {
+        stop_step(lv);
+        app_message(app, true, "out of memory");
+        return;
+    }
+    step_finish(&lv->run, &st);
+    lv->stepping = false;
+    step_judge(&app->sc, &st);
+    keep(lv, &st);
+    note_result(app, live_last(app));
+    if (lv->one_step || !lv->running) {
+        lv->one_step = false;
+        lv->running = false;
+        return;
+    }
+    i = ramp_index(app, lv->users, steps, &n) + 1;
+    if (i >= n) {
+        lv->running = false;
+        app_log(app, "ramp finished at %.0f users", lv->users);
+    }
+}
+
+bool live_tick(struct app *app, double budget_ms)
+{
+    struct live *lv = &app->live;
+    double start = now_ms();
+
+    if (!lv->stepping && lv->running &&
+        now_ms() - lv->step_started_ms < MIN_STEP_MS)
+        return false;               /* let the last step be seen */
+    if (!lv->stepping && lv->running) {
+        double steps[MAX_STEPS];
+        int n, i = ramp_index(app, lv->users, steps, &n);
+
+        if (lv->users > 0 && i < n && steps[i] <= lv->users)
+            i++;
+        if (i >= n) {
+            lv->running = false;
+            return false;
+        }
+        if (!start_step(app, steps[i]))
+            return false;
+    }
+    while (lv->stepping && now_ms() - start < budget_ms) {
+        if (step_advance(&lv->run, EVENTS_PER_CHUNK))
+            step_done(app);
+    }
+    return true;
+}
