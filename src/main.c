@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "datadir.h"
+#include "tui.h"
 #include "ramp.h"
 #include "report.h"
 #include "scenario.h"
@@ -269,6 +270,29 @@ static int cmd_check(int argc, char **argv)
     return EXIT_HOLD;
 }
 
+/* The scenario the interface opens with no argument: stage 1. */
+#define DEFAULT_SCENARIO "stage-1-single-server"
+
+/* Whether arg names a scenario file or a shipped scenario. */
+static bool is_scenario(const char *arg)
+{
+    char path[1024];
+
+    return access(datadir_scenario(arg, path, sizeof path), R_OK) == 0;
+}
+
+/* The interface on a scenario; from a checkout, the checkout's copy of a
+ * shipped scenario is preferred to an installed one. */
+static int open_interface(const char *arg)
+{
+    char local[1024], path[1024];
+
+    snprintf(local, sizeof local, "data/scenarios/%s.yaml", arg);
+    if (!strchr(arg, '/') && access(local, R_OK) == 0)
+        return tui_main(local);
+    return tui_main(datadir_scenario(arg, path, sizeof path));
+}
+
 int main(int argc, char **argv)
 {
     /* Characters follow the user's locale; numbers never do, so files
@@ -276,10 +300,11 @@ int main(int argc, char **argv)
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C");
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-        strcmp(argv[1], "-h") == 0) {
-        fputs(usage_text, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_HOLD;
+    if (argc < 2)
+        return open_interface(DEFAULT_SCENARIO);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_HOLD;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("archsim %s\n", ARCHSIM_VERSION);
@@ -293,5 +318,7 @@ int main(int argc, char **argv)
         return fputs(check_usage, stdout) < 0 ? EXIT_IOERR : EXIT_HOLD;
     if (strcmp(argv[1], "check") == 0)
         return cmd_check(argc - 2, argv + 2);
-    return usage_error("unknown command", argv[1]);
+    if (argc == 2 && argv[1][0] != '-' && is_scenario(argv[1]))
+        return open_interface(argv[1]);
+    return usage_error("unknown command or scenario file", argv[1]);
 }

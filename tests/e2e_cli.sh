@@ -34,7 +34,12 @@ expect 0 "--version" -- "$A" --version
 has "$T/out" "archsim " "--version names the program"
 expect 0 "--help" -- "$A" --help
 has "$T/out" "archsim run" "--help lists run"
-expect 64 "no arguments" -- "$A"
+# T7: without a terminal the interface says what to use instead.
+expect 69 "no terminal: the interface refuses" -- sh -c '"$0" </dev/null' "$A"
+has "$T/err" "archsim run" "no terminal: it points to archsim run"
+if grep -q "$(printf '\033')" "$T/out"; then
+    fail "no terminal: escape sequences were written"
+else pass "no terminal: no escape sequences"; fi
 expect 64 "unknown command" -- "$A" frobnicate
 expect 64 "run without a file" -- "$A" run
 expect 64 "unknown option" -- "$A" run --bogus 1 x.yaml
