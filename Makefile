@@ -106,10 +106,9 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(BUILD)/libarchsim.a
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests $(LDFLAGS) -o $@ $< \
 	    $(TEST_SUPPORT) $(BUILD)/libarchsim.a $(PKG_LIBS) $(TEST_LIBS) -lm
 
-# Until the terminal interface lands, make run ramps the default scenario
-# (stage 1 of the journey) headless; ARGS replaces the arguments.
-DEFAULT_SCENARIO = data/scenarios/stage-1-single-server.yaml
-ARGS ?= run $(DEFAULT_SCENARIO)
+# make run opens the interface on the default scenario (stage 1 of the
+# journey); ARGS passes arguments instead, e.g. ARGS='run FILE'.
+ARGS ?=
 
 run: deps
 	@$(MAKE) --no-print-directory $(PROGRAM)
