@@ -33,8 +33,9 @@ static const char usage_text[] =
     "       archsim COMMAND --help          a command's own options\n"
     "       archsim --help | --version\n"
     "\n"
-    "SCENARIO is a file, or the name of a shipped one (stage-1-single-server).\n"
-    "More: man archsim, and man 5 archsim-scenario for the file format.\n";
+    "SCENARIO is a file, or the name of a shipped scenario such as\n"
+    "stage-1-single-server. More: man archsim, and man 5 archsim-scenario\n"
+    "for the file format.\n";
 
 static const char run_usage[] =
     "usage: archsim run [options] SCENARIO\n"
