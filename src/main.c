@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_store.h"
 #include "datadir.h"
 #include "tui.h"
 #include "ramp.h"
@@ -30,6 +31,12 @@ enum {
 static const char usage_text[] =
     "usage: archsim run [options] SCENARIO  ramp a scenario, print figures\n"
     "       archsim check SCENARIO          validate and summarise it\n"
+    "       archsim save FILE [--name NAME] save a scenario in the database\n"
+    "       archsim scenarios               list the saved scenarios\n"
+    "       archsim scenario show|rename|delete NAME ...\n"
+    "       archsim runs                    list the saved runs\n"
+    "       archsim show RUN                print a saved run\n"
+    "       archsim compare RUN_A RUN_B     two saved runs side by side\n"
     "       archsim COMMAND --help          a command's own options\n"
     "       archsim --help | --version\n"
     "\n"
@@ -47,6 +54,10 @@ static const char run_usage[] =
     "  --to USERS             last step of the ramp (e.g. 1M)\n"
     "  --steps-per-decade N   steps per tenfold rise in users (default 10)\n"
     "  --format FORMAT        table (default), csv or json\n"
+    "  --save                 also save the run in the database; if it\n"
+    "                         cannot be used, the run goes on unsaved\n"
+    "  --db PATH              the database (default $ARCHSIM_DB, else\n"
+    "                         $XDG_DATA_HOME/archsim/archsim.db)\n"
     "  -h, --help             this help\n"
     "\n"
     "Exit status: 0 objectives hold at the target, 1 they do not,\n"
@@ -78,6 +89,8 @@ struct run_options {
     double from, to;                /* 0: the scenario's */
     int per_decade;
     enum report_format format;
+    bool save;                      /* --save */
+    const char *db;                 /* --db, or NULL for the default */
 };
 
 /* Say what was wrong with the command line; returns EXIT_USAGE. */
@@ -119,11 +132,18 @@ static int parse_run_args(int argc, char **argv, struct run_options *o)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        bool takes_value = strncmp(a, "--", 2) == 0;
+        bool takes_value = strncmp(a, "--", 2) == 0 &&
+                           strcmp(a, "--save") != 0;
 
+        if (strcmp(a, "--save") == 0) {
+            o->save = true;
+            continue;
+        }
         if (takes_value && !v)
             return usage_error("option needs a value", a);
-        if (strcmp(a, "--seed") == 0) {
+        if (strcmp(a, "--db") == 0) {
+            o->db = v;
+        } else if (strcmp(a, "--seed") == 0) {
             if (parse_uint(v, &o->seed) < 0)
                 return usage_error("--seed takes a whole number, not", v);
             o->has_seed = true;
@@ -228,6 +248,8 @@ static int cmd_run(int argc, char **argv)
         return EXIT_DATAERR;
     }
     seed = o.has_seed ? o.seed : sc.seed;
+    if (o.save && !cmd_store_usable(o.db))
+        o.save = false;             /* said why; the run goes on */
     if (ramp_run(&sc, seed, &res, isatty(2) ? show_progress : NULL,
                  NULL) < 0) {
         fprintf(stderr, "archsim: out of memory\n");
@@ -240,6 +262,8 @@ static int cmd_run(int argc, char **argv)
                 strerror(errno));
         status = EXIT_IOERR;
     }
+    if (o.save)
+        cmd_store_save_run(o.db, &sc, seed, &res, ARCHSIM_VERSION);
     ramp_result_free(&res);
     scenario_free(&sc);
     return status;
@@ -319,6 +343,8 @@ int main(int argc, char **argv)
         return fputs(check_usage, stdout) < 0 ? EXIT_IOERR : EXIT_HOLD;
     if (strcmp(argv[1], "check") == 0)
         return cmd_check(argc - 2, argv + 2);
+    if (cmd_store_has(argv[1]))
+        return cmd_store_main(argv[1], argc - 2, argv + 2);
     if (argc == 2 && argv[1][0] != '-' && is_scenario(argv[1]))
         return open_interface(argv[1]);
     return usage_error("unknown command or scenario file", argv[1]);
