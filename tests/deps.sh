@@ -23,10 +23,13 @@ if [ "$mode" = install ] && ! /usr/bin/python3 -c 'import simpy' 2>/dev/null
 then
     missing="$missing python3-simpy3"
 fi
-# The man pages are checked with mandoc -Tlint (tests/e2e_man.sh).
-if [ "$mode" = install ] && ! command -v mandoc >/dev/null 2>&1; then
-    missing="$missing mandoc"
-fi
+# Tools the tests drive: mandoc -Tlint checks the man pages
+# (tests/e2e_man.sh), tmux runs the interface (tests/e2e_tui.sh).
+for tool in mandoc tmux; do
+    if [ "$mode" = install ] && ! command -v $tool >/dev/null 2>&1; then
+        missing="$missing $tool"
+    fi
+done
 missing=$(echo $missing)
 
 [ -z "$missing" ] && exit 0
@@ -59,6 +62,6 @@ fi
 echo "archsim: please install these with your package manager:" >&2
 echo "  $missing" >&2
 echo "  (Debian names; elsewhere: ncursesw, sqlite3, libyaml, cmocka" \
-     "development packages, pkg-config, mandoc for the man page test," \
+     "development packages, pkg-config, mandoc and tmux for the tests," \
      "and python3 simpy for make bench)" >&2
 exit 1

@@ -15,7 +15,7 @@
 static const char *const commands[] = {
     "add", "connect", "delete", "disconnect", "export", "help", "layout",
     "open", "pause", "quit", "redo", "rename", "restart", "run", "seed",
-    "set", "step", "undo", "users", "write", "fail",
+    "select", "set", "step", "undo", "users", "write", "fail",
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -310,6 +310,12 @@ void command_run(struct app *app, const char *text)
         open_file(app, w[1]);
     else if (strcmp(w[0], "rename") == 0)
         cmd_rename(app, w, n);
+    else if (strcmp(w[0], "select") == 0) {
+        int c = need_component(app, w[1]);
+
+        if (c >= 0)
+            app->sel = c;
+    }
     else if (strcmp(w[0], "layout") == 0)
         cmd_layout(app);
     else if (strcmp(w[0], "seed") == 0)
@@ -396,6 +402,7 @@ static void gather(struct app *app, const char *cmd, int arg,
         offer_settings(app, cd);
     } else if (strcmp(cmd, "connect") == 0 || strcmp(cmd, "disconnect") == 0
                || strcmp(cmd, "delete") == 0 || strcmp(cmd, "rename") == 0
+               || strcmp(cmd, "select") == 0
                || strcmp(cmd, "fail") == 0) {
         offer_components(app, cd);
     } else if (strcmp(cmd, "export") == 0 || strcmp(cmd, "open") == 0) {

@@ -446,7 +446,14 @@ static void draw_box(const struct app *app, const struct frame *f, int i)
 static void follow_selection(struct app *app, const struct frame *f)
 {
     const struct component *c;
+    int w, h;
 
+    /* Never scrolled further than the diagram needs. */
+    canvas_size(&app->sc, &w, &h);
+    if (app->view_x > w - f->diag_w)
+        app->view_x = w - f->diag_w > 0 ? w - f->diag_w : 0;
+    if (app->view_y > h - f->diag_h)
+        app->view_y = h - f->diag_h > 0 ? h - f->diag_h : 0;
     if (app->sel < 0 || app->sel >= app->sc.ncomponents)
         return;
     c = &app->sc.components[app->sel];
@@ -693,7 +700,8 @@ static int side_figures(const struct app *app, const struct frame *f, int y,
     if (comp->kind != KIND_LB && comp->kind != KIND_CDN) {
         y = side_row(y, f, "cpu", cr->cpu, true);
         y = side_row(y, f, comp->kind == KIND_DATABASE ? "conns" :
-                     comp->kind == KIND_QUEUE ? "workers" : "threads",
+                     comp->kind == KIND_QUEUE ? "workers" :
+                     comp->kind == KIND_CACHE ? "thread" : "threads",
                      cr->pool, true);
         y = side_row(y, f, "waiting", cr->waiting, false);
     }
@@ -791,6 +799,7 @@ const char *const help_lines[] = {
     "Commands: :add KIND [NAME]  :connect A B  :disconnect A B",
     "  :set NAME.KEY VALUE  :delete NAME  :users N  :run  :pause  :step",
     "  :restart  :export FILE  :open FILE  :undo  :redo  :layout  :quit",
+    "  :select NAME  :rename OLD NEW  :seed N",
     "",
     "Boxes: name, instances, busiest resource bar, the figure that",
     "matters for the kind. ! and BOTTLENECK mark the bottleneck.",
@@ -867,8 +876,14 @@ static void draw_form(struct app *app, const struct frame *f)
         put_text(y + h - 3, x + 2,
                  scenario_fields[fm->fields[fm->row]].help, w - 4);
     if (fm->error[0]) {
+        int used;
+
+        /* A loader message can be long: it gets two rows. */
         attron(screen_attr(TONE_HOT));
-        put_text(y + h - 2, x + 2, fm->error, w - 4);
+        put_blank(y + h - 3, x + 2, w - 4);
+        used = put_text(y + h - 3, x + 2, fm->error, w - 4);
+        put_text(y + h - 2, x + 2, fm->error + byte_offset(fm->error, used),
+                 w - 4);
         attroff(screen_attr(TONE_HOT));
     } else if (fm->editing) {
         put_text(y + h - 2, x + 2, "type a value, Enter to set, Esc to "

@@ -150,6 +150,7 @@ bool edit_connect(struct app *app, int from, int to)
 {
     struct component *c = &app->sc.components[from];
     char what[2 * NAME_BYTES + 32];
+    int at;
 
     for (int j = 0; j < c->ncalls; j++)
         if (c->calls[j] == to) {
@@ -166,9 +167,19 @@ bool edit_connect(struct app *app, int from, int to)
              app->sc.components[to].name);
     edit_begin(app);
     c = &app->sc.components[from];
-    snprintf(c->call_names[c->ncalls], NAME_BYTES, "%s",
+    at = c->ncalls;
+    /* Reads ask a cache before the database: a new cache goes first. */
+    if (app->sc.components[to].kind == KIND_CACHE)
+        for (int j = c->ncalls - 1; j >= 0; j--)
+            if (app->sc.components[c->calls[j]].kind == KIND_DATABASE)
+                at = j;
+    memmove(c->call_names[at + 1], c->call_names[at],
+            (size_t)(c->ncalls - at) * NAME_BYTES);
+    memmove(&c->call_pos[at + 1], &c->call_pos[at],
+            (size_t)(c->ncalls - at) * sizeof c->call_pos[0]);
+    snprintf(c->call_names[at], NAME_BYTES, "%s",
              app->sc.components[to].name);
-    c->call_pos[c->ncalls] = (struct src_pos){0, 0};
+    c->call_pos[at] = (struct src_pos){0, 0};
     c->ncalls++;
     return edit_commit(app, what);
 }

@@ -133,6 +133,24 @@ int text_width(const char *s)
     return total;
 }
 
+size_t byte_offset(const char *s, int cols)
+{
+    const char *p = s;
+    int used = 0;
+
+    while (*p) {
+        int w;
+        bool shown;
+        size_t len = next_char(p, &w, &shown);
+
+        if (used + w > cols)
+            break;
+        used += w;
+        p += len;
+    }
+    return (size_t)(p - s);
+}
+
 int put_text(int y, int x, const char *s, int cols)
 {
     int used = 0;

@@ -44,6 +44,9 @@ int put_text(int y, int x, const char *s, int cols);
 int put_fmt(int y, int x, int cols, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The byte offset in s after its first cols cells. */
+size_t byte_offset(const char *s, int cols);
+
 /* Fill cols cells at (y, x) with spaces. */
 void put_blank(int y, int x, int cols);
 

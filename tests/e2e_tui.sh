@@ -1,0 +1,207 @@
+#!/bin/sh
+# End-to-end tests of the terminal interface: the real program in tmux,
+# driven with send-keys and read with capture-pane. Run from the
+# repository root with ARCHSIM=path/to/archsim.
+set -u
+A=$(cd "$(dirname "${ARCHSIM:-build/archsim}")" && pwd)/$(basename "${ARCHSIM:-build/archsim}")
+ROOT=$(pwd)
+T=$(mktemp -d)
+SOCK="archsim-e2e-$$"
+tm() { tmux -L "$SOCK" "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "ok: $*"; }
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "FAIL: tmux is not installed (make deps installs it)"
+    exit 1
+fi
+
+screen() { tm capture-pane -p -t e2e; }
+
+# wait_for PATTERN [SECONDS]: until the screen matches (grep -E).
+wait_for() {
+    n=0
+    while [ $n -lt $((${2:-15} * 10)) ]; do
+        if screen | grep -qE -- "$1"; then return 0; fi
+        sleep 0.1
+        n=$((n + 1))
+    done
+    return 1
+}
+
+check() {  # check DESCRIPTION PATTERN [SECONDS]
+    if wait_for "$2" "${3:-15}"; then pass "$1"
+    else fail "$1: '$2' never appeared"; screen; fi
+}
+
+# The number after a label in the side panel, e.g. "busiest    26%".
+panel_value() {
+    screen | sed -n "s/.*│ $1 *\([0-9.]*\)%.*/\1/p" | head -1
+}
+
+# Stop any session, and wait until its server has gone.
+fresh() {
+    tm kill-server 2>/dev/null
+    n=0
+    while tm has-session 2>/dev/null && [ $n -lt 50 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    sleep 0.2
+}
+
+start() {  # start COLS ROWS [ENV...] ARGS...
+    cols=$1; rows=$2; shift 2
+    fresh
+    tm new-session -d -s e2e -x "$cols" -y "$rows" \
+        "cd $T && env $* ; echo EXITED rc=\$?; sleep 600"
+}
+
+cp "$ROOT/data/scenarios/stage-1-single-server.yaml" "$T/s1.yaml"
+
+# --- The default diagram, a live ramp ----------------------------------------
+start 120 40 "$A" s1.yaml
+check "the default diagram appears" "┌app.*┌db"
+check "the status line names the scenario" "stage-1-single-server"
+tm send-keys -t e2e ' '
+check "space ramps: the user count changes" "\| [1-9][0-9.]*k? users" 20
+check "a utilisation figure appears" "busiest +[0-9]+%"
+tm send-keys -t e2e ' '
+check "space pauses" "\| paused"
+
+# --- A cache lowers the database's load at the same users; undo -------------
+tm send-keys -t e2e ':users 3k' Enter
+sleep 0.3
+tm send-keys -t e2e ':select db' Enter
+check "the users were set by hand" "3k users"
+wait_for "\| paused" 20
+sleep 0.5
+before=$(panel_value busiest)
+tm send-keys -t e2e ':add cache' Enter
+check "a cache is added" "┌cache"
+tm send-keys -t e2e ':connect app cache' Enter
+check "the server now calls the cache" "app now calls cache"
+tm send-keys -t e2e ':select db' Enter
+wait_for "\| paused" 20
+sleep 0.5
+after=$(panel_value busiest)
+echo "   database busiest: $before% before the cache, $after% after"
+if [ -n "$before" ] && [ -n "$after" ] &&
+   awk "BEGIN { exit !($after < $before) }"; then
+    pass "the cache lowers the database's load"
+else fail "database load did not fall ($before% -> $after%)"; fi
+tm send-keys -t e2e 'u'
+check "undo takes the call back" "undo"
+tm send-keys -t e2e 'u'
+wait_for "\| paused" 20
+sleep 0.5
+undone=$(panel_value busiest)
+if [ "$undone" = "$before" ]; then pass "after undo the load is as before ($undone%)"
+else fail "after undo: $undone%, before: $before%"; fi
+if screen | grep -q "┌cache"; then fail "undo left the cache"
+else pass "undo removed the cache"; fi
+
+# --- Editing a setting with the loader's rules --------------------------------
+tm send-keys -t e2e ':set app.instances lots' Enter
+check "a bad value gets the loader's message" "instances.*lots"
+tm send-keys -t e2e ':set app.instances 2' Enter
+check "a good value is set" "app.instances = 2"
+
+# --- Export, then run what was exported -----------------------------------------
+tm send-keys -t e2e ':export out.yaml' Enter
+check "export says where" "exported to out.yaml"
+"$A" run --to 100 "$T/out.yaml" >/dev/null 2>"$T/err"
+st=$?
+if [ $st -eq 0 ] || [ $st -eq 1 ]; then pass "archsim run accepts the export"
+else fail "archsim run on the export: exit $st"; cat "$T/err"; fi
+grep -q "instances: 2" "$T/out.yaml" && pass "the export holds the change" ||
+    fail "the export lacks instances: 2"
+
+# --- Help, resize ------------------------------------------------------------------
+tm send-keys -t e2e '?'
+check "? shows the keys" "keys \(any key closes\)"
+tm send-keys -t e2e 'x'
+tm resize-window -t e2e -x 40 -y 12
+check "a small terminal says so" "terminal too small"
+tm resize-window -t e2e -x 10 -y 3
+sleep 0.3
+tm resize-window -t e2e -x 120 -y 40
+check "back to 120x40 the diagram returns" "┌app.*┌db"
+
+# --- Quit asks when there are unsaved changes; the shell works after -------------
+tm send-keys -t e2e ':set app.threads 100' Enter
+sleep 0.3
+tm send-keys -t e2e 'q'
+check "q asks first" "quit without exporting"
+tm send-keys -t e2e 'n'
+check "n cancels" "cancelled"
+tm send-keys -t e2e 'q'
+tm send-keys -t e2e 'y'
+check "y quits with status 0" "EXITED rc=0"
+
+# --- SIGTERM while a ramp runs leaves the terminal sane (T8) ---------------------
+fresh
+tm new-session -d -s e2e -x 100 -y 30 \
+    "cd $T && stty -g > before.txt; \"$A\" s1.yaml; stty -g > after.txt; echo DONE; sleep 600"
+check "the interface starts for the signal test" "┌app"
+tm send-keys -t e2e ' '
+sleep 1
+shell=$(tm display-message -p -t e2e '#{pane_pid}')
+pid=$(pgrep -P "$shell" -f archsim | head -1)
+if [ -n "$pid" ]; then kill -TERM "$pid"; else fail "no archsim process to signal"; fi
+check "SIGTERM ends the program" "DONE"
+if cmp -s "$T/before.txt" "$T/after.txt"; then pass "SIGTERM: stty is as before"
+else fail "SIGTERM: stty changed"; fi
+
+# --- Ctrl-C likewise -------------------------------------------------------------
+fresh
+tm new-session -d -s e2e -x 100 -y 30 \
+    "cd $T && stty -g > before.txt; \"$A\" s1.yaml; stty -g > after.txt; echo DONE; sleep 600"
+check "the interface starts for Ctrl-C" "┌app"
+tm send-keys -t e2e ' '
+sleep 1
+tm send-keys -t e2e C-c
+check "Ctrl-C ends the program" "DONE"
+if cmp -s "$T/before.txt" "$T/after.txt"; then pass "Ctrl-C: stty is as before"
+else fail "Ctrl-C: stty changed"; fi
+
+# --- Terminals without colour, without UTF-8, without cursor control ----------
+start 100 30 NO_COLOR=1 "$A" s1.yaml
+check "NO_COLOR: the diagram appears" "app"
+if tm capture-pane -p -e -t e2e | grep -qE "$(printf '\033')\[[0-9;]*3[0-7]m"; then
+    fail "NO_COLOR: colour sequences were drawn"
+else pass "NO_COLOR: no colour"; fi
+tm send-keys -t e2e ':q!' Enter
+
+start 100 30 LANG=C LC_ALL=C "$A" s1.yaml
+check "LANG=C: ASCII boxes" "\+app"
+if screen | grep -q "┌"; then fail "LANG=C: line drawing used"
+else pass "LANG=C: no line-drawing characters"; fi
+tm send-keys -t e2e ':q!' Enter
+
+TERM=dumb "$A" "$T/s1.yaml" </dev/null >/dev/null 2>"$T/err"
+st=$?
+[ $st -ne 0 ] && grep -q "archsim run" "$T/err" &&
+    pass "TERM=dumb: refused, pointing to archsim run" ||
+    fail "TERM=dumb: exit $st"
+
+# --- Wide names line up (T9) -------------------------------------------------------
+cat > "$T/wide.yaml" <<'YAML'
+name: wide
+components:
+  - {name: "数据库主节点", kind: server, calls: ["cache-🔥-tier"]}
+  - {name: "cache-🔥-tier", kind: database}
+YAML
+start 80 24 "$A" wide.yaml
+check "wide names are drawn" "数据库"
+if screen | awk 'length($0) > 0' | grep -q "�"; then fail "wide names: broken characters"
+else pass "wide names: no broken characters"; fi
+tm send-keys -t e2e ':q!' Enter
+
+if [ "$fails" -gt 0 ]; then
+    echo "$fails failed"
+    exit 1
+fi
+echo "all interface checks passed"
