@@ -1,10 +1,12 @@
 /*
- * lru.c - a least-recently-used set of 32-bit keys in fixed memory.
+ * lru.c - a least-recently-used set of 32-bit keys.
  *
  * Entries live in arrays indexed by slot: key, and the previous and next
- * slot in recency order. A hash table of twice the capacity maps keys to
- * slots (linear probing; deletion shifts later entries back so that no
- * tombstones build up over a long run).
+ * slot in recency order. A hash table of at least twice the entries maps
+ * keys to slots (linear probing; deletion shifts later entries back so
+ * that no tombstones build up over a long run). The arrays start small
+ * and double as the set fills, up to its capacity: memory follows what a
+ * cache really holds, not the capacity it was given.
  */
 #include <stdlib.h>
 
@@ -20,8 +22,11 @@ static inline uint64_t make_entry(uint32_t key, uint32_t slot)
     return (uint64_t)key << 32 | slot;
 }
 
+#define FIRST_ROOM 1024u
+
 struct lru {
     uint32_t cap, size, mask;
+    uint32_t room;                  /* slots allocated, up to cap */
     uint32_t head, tail;            /* most and least recent slots */
     uint32_t *key, *prev, *next;    /* per slot */
     uint64_t *table;                /* key << 32 | slot, or EMPTY_ENTRY;
@@ -39,23 +44,28 @@ static uint32_t hash32(uint32_t x)
     return x;
 }
 
+static uint32_t buckets_for(uint32_t entries)
+{
+    uint32_t buckets = 16;
+
+    while (buckets < entries * 2u && buckets < (1u << 31))
+        buckets <<= 1;
+    return buckets;
+}
+
 struct lru *lru_create(uint32_t capacity)
 {
     struct lru *l = calloc(1, sizeof *l);
-    uint32_t buckets = 16;
 
     if (!l)
         return NULL;
-    if (capacity < 1)
-        capacity = 1;
-    while (buckets < capacity * 2u && buckets < (1u << 31))
-        buckets <<= 1;
-    l->cap = capacity;
-    l->mask = buckets - 1;
-    l->key = malloc(capacity * sizeof *l->key);
-    l->prev = malloc(capacity * sizeof *l->prev);
-    l->next = malloc(capacity * sizeof *l->next);
-    l->table = malloc((size_t)buckets * sizeof *l->table);
+    l->cap = capacity < 1 ? 1 : capacity;
+    l->room = l->cap < FIRST_ROOM ? l->cap : FIRST_ROOM;
+    l->mask = buckets_for(l->room) - 1;
+    l->key = malloc(l->room * sizeof *l->key);
+    l->prev = malloc(l->room * sizeof *l->prev);
+    l->next = malloc(l->room * sizeof *l->next);
+    l->table = malloc(((size_t)l->mask + 1) * sizeof *l->table);
     if (!l->key || !l->prev || !l->next || !l->table) {
         lru_destroy(l);
         return NULL;
@@ -158,6 +168,47 @@ int lru_get(struct lru *l, uint32_t key)
     return 1;
 }
 
+static int grow_array(uint32_t **a, uint32_t n)
+{
+    uint32_t *grown = realloc(*a, n * sizeof **a);
+
+    if (!grown)
+        return -1;
+    *a = grown;
+    return 0;
+}
+
+/* Double the slots (up to the capacity) and rebuild a table twice their
+ * size. Returns -1 when memory runs out: the set then stays this size
+ * and evicts, which only lowers its hit ratio. */
+static int grow(struct lru *l)
+{
+    uint32_t room = l->room > l->cap / 2 ? l->cap : l->room * 2;
+    uint32_t buckets = buckets_for(room);
+    uint64_t *table;
+
+    if (grow_array(&l->key, room) < 0 || grow_array(&l->prev, room) < 0 ||
+        grow_array(&l->next, room) < 0)
+        return -1;
+    table = malloc((size_t)buckets * sizeof *table);
+    if (!table)
+        return -1;
+    free(l->table);
+    l->table = table;
+    l->mask = buckets - 1;
+    l->room = room;
+    for (uint32_t i = 0; i < buckets; i++)
+        table[i] = EMPTY_ENTRY;
+    for (uint32_t s = 0; s < l->size; s++) {
+        uint32_t pos = hash32(l->key[s]) & l->mask;
+
+        while (table[pos] != EMPTY_ENTRY)
+            pos = (pos + 1) & l->mask;
+        table[pos] = make_entry(l->key[s], s);
+    }
+    return 0;
+}
+
 void lru_put(struct lru *l, uint32_t key)
 {
     uint32_t pos = find_pos(l, key);
@@ -167,7 +218,9 @@ void lru_put(struct lru *l, uint32_t key)
         lru_get(l, key);
         return;
     }
-    if (l->size < l->cap) {
+    if (l->size == l->room && l->room < l->cap && grow(l) == 0)
+        pos = find_pos(l, key);
+    if (l->size < l->room) {
         s = l->size++;
     } else {
         s = l->tail;                /* evict the least recent */

@@ -106,12 +106,12 @@ static void call_returned(struct sim *sim, uint32_t r)
 {
     struct request *q = sim_req(sim, r);
     int d = q->depth;
-    int child = q->comp[d + 1];
+    int child = d + 1 < MAX_CALL_DEPTH ? q->comp[d + 1] : -1;
     sim_ns half_hop = sim->sc->hop / 2;
 
     q->phase = SRV_RETURNED;
     if ((q->flags & REQ_NEED_FILL) && !(q->flags & REQ_FAILED) &&
-        sim->sc->components[child].kind == KIND_DATABASE) {
+        child >= 0 && sim->sc->components[child].kind == KIND_DATABASE) {
         q->flags &= (uint8_t)~REQ_NEED_FILL;
         q->flags |= REQ_FILLING;
         sim_call(sim, r, q->fill_comp, 2 * half_hop);

@@ -207,17 +207,69 @@ static void apply_overrides(struct scenario *sc, const struct run_options *o)
         sc->ramp.per_decade = o->per_decade;
 }
 
-static void show_progress(const struct step_result *st, int index, int total,
-                          void *arg)
+/* What the ramp's callback needs to print each step as it finishes. */
+struct stream {
+    const struct scenario *sc;
+    enum report_format format;
+    bool progress;                  /* a progress line on stderr */
+    bool failed;                    /* a write to stdout failed */
+};
+
+static void show_step(const struct step_result *st, int index, int total,
+                      void *arg)
 {
+    struct stream *s = arg;
     char users[16];
 
-    (void)arg;
-    format_count(users, sizeof users, st->users);
-    fprintf(stderr, "\r\033[Kstep %d/%d: %s users", index + 1, total, users);
-    if (index + 1 == total)
-        fprintf(stderr, "\r\033[K");
-    fflush(stderr);
+    if (s->progress)
+        fputs("\r\033[K", stderr);
+    if (!s->failed && report_step(stdout, s->format, s->sc, st, index) < 0)
+        s->failed = true;
+    if (s->progress && index + 1 < total) {
+        format_count(users, sizeof users, st->users);
+        fprintf(stderr, "step %d/%d done (%s users)", index + 1, total,
+                users);
+        fflush(stderr);
+    }
+}
+
+/* A --from or --to that leaves the scenario's target outside the ramp
+ * would give a verdict on a user count never simulated. */
+static int check_ramp_args(const struct scenario *sc)
+{
+    char from[16], to[16], target[16];
+
+    format_count(from, sizeof from, sc->ramp.from);
+    format_count(to, sizeof to, sc->ramp.to);
+    format_count(target, sizeof target, sc->ramp.target);
+    if (sc->ramp.from > sc->ramp.to) {
+        fprintf(stderr, "archsim: the ramp's from (%s users) is larger "
+                        "than its to (%s users)\n", from, to);
+        return EXIT_USAGE;
+    }
+    if (sc->ramp.target < sc->ramp.from) {
+        fprintf(stderr, "archsim: the scenario's target (%s users) is "
+                        "below the ramp's from (%s users); start lower\n",
+                target, from);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Scheduled failures are read and checked but not yet simulated: say so
+ * rather than let a run look as if they were. */
+static void warn_failures(const struct scenario *sc, const char *file)
+{
+    if (sc->nfailures > 0)
+        fprintf(stderr, "archsim: note: %s schedules %d failure%s; failures "
+                        "are not simulated yet, so they change nothing\n",
+                file, sc->nfailures, sc->nfailures == 1 ? "" : "s");
+}
+
+static int write_error(void)
+{
+    fprintf(stderr, "archsim: writing the report: %s\n", strerror(errno));
+    return EXIT_IOERR;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -225,6 +277,7 @@ static int cmd_run(int argc, char **argv)
     struct run_options o;
     struct scenario sc;
     struct ramp_result res;
+    struct stream stream;
     int status = parse_run_args(argc, argv, &o);
     uint64_t seed;
 
@@ -235,11 +288,9 @@ static int cmd_run(int argc, char **argv)
         return EXIT_DATAERR;
     }
     apply_overrides(&sc, &o);
-    if (sc.ramp.from > sc.ramp.to) {
-        fprintf(stderr, "archsim: the ramp's from (%g) is larger than its "
-                        "to (%g)\n", sc.ramp.from, sc.ramp.to);
+    if ((status = check_ramp_args(&sc)) != 0) {
         scenario_free(&sc);
-        return EXIT_USAGE;
+        return status;
     }
     if (sc.ncomponents == 0) {
         fprintf(stderr, "archsim: %s: nothing to simulate: the scenario "
@@ -247,21 +298,21 @@ static int cmd_run(int argc, char **argv)
         scenario_free(&sc);
         return EXIT_DATAERR;
     }
+    warn_failures(&sc, o.file);
     seed = o.has_seed ? o.seed : sc.seed;
     if (o.save && !cmd_store_usable(o.db))
         o.save = false;             /* said why; the run goes on */
-    if (ramp_run(&sc, seed, &res, isatty(2) ? show_progress : NULL,
-                 NULL) < 0) {
+    stream = (struct stream){&sc, o.format, isatty(2) && !isatty(1), false};
+    if (report_begin(stdout, o.format, &sc, seed) < 0)
+        stream.failed = true;
+    if (ramp_run(&sc, seed, &res, show_step, &stream) < 0) {
         fprintf(stderr, "archsim: out of memory\n");
         scenario_free(&sc);
         return EXIT_SOFTWARE;
     }
     status = res.target_holds ? EXIT_HOLD : EXIT_BROKEN;
-    if (report_write(stdout, o.format, &sc, seed, &res) < 0) {
-        fprintf(stderr, "archsim: writing the report: %s\n",
-                strerror(errno));
-        status = EXIT_IOERR;
-    }
+    if (stream.failed || report_end(stdout, o.format, &sc, &res) < 0)
+        status = write_error();
     if (o.save)
         cmd_store_save_run(o.db, &sc, seed, &res, ARCHSIM_VERSION);
     ramp_result_free(&res);
@@ -292,6 +343,8 @@ static int cmd_check(int argc, char **argv)
         printf("\n");
     }
     scenario_free(&sc);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return write_error();
     return EXIT_HOLD;
 }
 

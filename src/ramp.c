@@ -14,6 +14,7 @@
 #define BATCH_MIN_NS    (200 * NS_PER_MS)   /* a window of 2 s at least */
 #define BATCH_MAX_NS    (30 * NS_PER_S)     /* and 300 s at most */
 #define MIN_P99_SAMPLES 200                 /* fewer: the p99 is unknown */
+#define MAX_BATCH_ARRIVALS 40000.0
 #define MAX_STEPS       1000
 
 /* Student's t at 97.5% for RAMP_BATCHES - 1 = 9 degrees of freedom. */
@@ -159,6 +160,13 @@ static sim_ns batch_length(const struct sim *sim, double users)
         ns = BATCH_MIN_NS;
     if (ns > BATCH_MAX_NS)
         ns = BATCH_MAX_NS;
+    /* Bound the work of a step whatever the rate (think times of a
+     * millisecond at a million users): a batch sees at most this many
+     * arrivals, even if its window gets short. */
+    if (rate > 0 && ns > MAX_BATCH_ARRIVALS / rate * NS_PER_S)
+        ns = MAX_BATCH_ARRIVALS / rate * NS_PER_S;
+    if (ns < 1)
+        ns = 1;
     return (sim_ns)ns;
 }
 
@@ -190,6 +198,7 @@ static void end_figures(struct sim *sim, struct step_result *out,
     out->completed = (double)e->ok / window_s;
     out->error_frac = answered ? (double)e->errors / (double)answered : 0;
     out->samples = e->ok;
+    out->in_flight = sim->inflight;
     out->p50 = hist_quantile(&e->all, 0.50);
     out->p95 = hist_quantile(&e->all, 0.95);
     out->p99 = hist_quantile(&e->all, 0.99);
@@ -307,14 +316,25 @@ int ramp_measure_step(struct sim *sim, double users,
 
 void step_judge(const struct scenario *sc, struct step_result *st)
 {
+    sim_ns p99 = sc->objectives.p99;
+
     st->holds = true;
     st->broken = NULL;
     /* The p99 objective breaks when even the low end of the p99's
-     * interval is above it: noise alone does not break it. */
-    if (sc->objectives.p99 > 0 && st->p99_known &&
-        st->p99_lo > sc->objectives.p99) {
+     * interval is above it: noise alone does not break it. With too few
+     * answers for a p99, it breaks when even their median is above it,
+     * and when requests went out and none came back at all. */
+    if (p99 > 0 && st->p99_known && st->p99_lo > p99) {
         st->holds = false;
         st->broken = "p99";
+    } else if (p99 > 0 && !st->p99_known && st->samples > 0 &&
+               st->p50 > p99) {
+        st->holds = false;
+        st->broken = "p99";
+    } else if ((st->offered > 0 || st->in_flight > 0) &&
+               st->samples == 0 && st->error_frac == 0) {
+        st->holds = false;
+        st->broken = "answers";
     } else if (st->error_frac > sc->objectives.errors) {
         st->holds = false;
         st->broken = "errors";

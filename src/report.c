@@ -62,6 +62,13 @@ void report_verdict(char *buf, size_t len, const struct scenario *sc,
     } else {
         st = &res->steps[res->first_broken];
         format_count(users, sizeof users, st->users);
+        if (strcmp(st->broken, "answers") == 0) {
+            snprintf(buf, len, "capacity %s users; first broken: nothing "
+                     "was answered at %s users (bottleneck %s, %.0f%% busy)",
+                     cap, users, comp_name(sc, st->bottleneck),
+                     st->bottleneck_util * 100);
+            goto budget;
+        }
         if (strcmp(st->broken, "p99") == 0) {
             format_duration(have, sizeof have, (double)st->p99);
             format_duration(want, sizeof want, (double)sc->objectives.p99);
@@ -76,6 +83,7 @@ void report_verdict(char *buf, size_t len, const struct scenario *sc,
                  cap, st->broken, have, want, users,
                  comp_name(sc, st->bottleneck), st->bottleneck_util * 100);
     }
+budget:
     if (!res->budget_ok) {
         size_t used = strlen(buf);
 
@@ -87,25 +95,38 @@ void report_verdict(char *buf, size_t len, const struct scenario *sc,
 
 /* --- Table --------------------------------------------------------------- */
 
+/* The p99 with the half-width of its 95% interval, or why it is not
+ * known. */
 static void p99_cell(char *buf, size_t len, const struct step_result *st)
 {
-    char p99[16], lo[16], hi[16];
+    char p99[16], half[16];
 
     if (!st->p99_known) {
-        snprintf(buf, len, "unknown (%llu answers)",
+        snprintf(buf, len, "? (%llu answers)",
                  (unsigned long long)st->samples);
         return;
     }
     format_duration(p99, sizeof p99, (double)st->p99);
-    format_duration(lo, sizeof lo, (double)st->p99_lo);
-    format_duration(hi, sizeof hi, (double)st->p99_hi);
-    snprintf(buf, len, "%s [%s, %s]", p99, lo, hi);
+    format_duration(half, sizeof half, (double)(st->p99_hi - st->p99));
+    snprintf(buf, len, "%s ±%s", p99, half);
+}
+
+/* The bottleneck, when anything is busy enough to be one. */
+static void bottleneck_cell(char *buf, size_t len, const struct scenario *sc,
+                            const struct step_result *st)
+{
+    if (st->bottleneck < 0 || st->bottleneck_util < 0.05)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%s %.0f%%", comp_name(sc, st->bottleneck),
+                 st->bottleneck_util * 100);
 }
 
 static void write_table_row(FILE *out, const struct scenario *sc,
                             const struct step_result *st)
 {
     char users[16], offered[16], done[16], p50[16], p95[16], p99[64];
+    char neck[NAME_BYTES + 16];
 
     format_count(users, sizeof users, st->users);
     format_count(offered, sizeof offered, st->offered);
@@ -113,20 +134,20 @@ static void write_table_row(FILE *out, const struct scenario *sc,
     format_duration(p50, sizeof p50, (double)st->p50);
     format_duration(p95, sizeof p95, (double)st->p95);
     p99_cell(p99, sizeof p99, st);
+    bottleneck_cell(neck, sizeof neck, sc, st);
     if (st->samples == 0) {
         snprintf(p50, sizeof p50, "-");
         snprintf(p95, sizeof p95, "-");
     }
-    fprintf(out, "%7s %9s %9s %8s %8s  %-28s %7.2f%%  %s %.0f%%%s\n",
-            users, offered, done, p50, p95, p99, st->error_frac * 100,
-            comp_name(sc, st->bottleneck), st->bottleneck_util * 100,
+    fprintf(out, "%6s %7s %7s %7s %7s  %-17s %6.2f%%  %s%s\n",
+            users, offered, done, p50, p95, p99, st->error_frac * 100, neck,
             st->holds ? "" : "  <- broken");
 }
 
-static void write_table(FILE *out, const struct scenario *sc, uint64_t seed,
-                        const struct ramp_result *res)
+static void write_table_head(FILE *out, const struct scenario *sc,
+                             uint64_t seed)
 {
-    char verdict[1024], think[16];
+    char think[16];
 
     format_duration(think, sizeof think, (double)sc->think);
     fprintf(out, "%s: %d components, seed %llu, %s users",
@@ -134,15 +155,20 @@ static void write_table(FILE *out, const struct scenario *sc, uint64_t seed,
             sc->user_model == USERS_CLOSED ? "closed" : "open");
     if (sc->user_model == USERS_CLOSED)
         fprintf(out, ", think %s", think);
-    fprintf(out, ", $%.0f/month\n\n", res->cost);
-    fprintf(out, "%7s %9s %9s %8s %8s  %-28s %8s  %s\n", "users",
-            "offered/s", "done/s", "p50", "p95", "p99 [95% interval]",
-            "errors", "bottleneck");
-    for (int i = 0; i < res->nsteps; i++)
-        write_table_row(out, sc, &res->steps[i]);
+    fprintf(out, ", $%.0f/month\n\n", scenario_monthly_cost(sc));
+    fprintf(out, "%6s %7s %7s %7s %7s  %-17s %7s  %s\n", "users", "sent/s",
+            "done/s", "p50", "p95", "p99 ±95% CI", "errors", "bottleneck");
+}
+
+static void write_table_end(FILE *out, const struct scenario *sc,
+                            const struct ramp_result *res)
+{
+    char verdict[1024], target[16];
+
     report_verdict(verdict, sizeof verdict, sc, res);
+    format_count(target, sizeof target, sc->ramp.target);
     fprintf(out, "\n%s\n", verdict);
-    fprintf(out, "objectives at %.0f users: %s\n", sc->ramp.target,
+    fprintf(out, "objectives at %s users: %s\n", target,
             res->target_holds ? "hold" : "broken");
 }
 
@@ -164,24 +190,28 @@ static void csv_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void write_csv(FILE *out, const struct scenario *sc,
-                      const struct ramp_result *res)
+static void write_csv_head(FILE *out)
 {
     fprintf(out, "users,offered_rps,completed_rps,p50_ms,p95_ms,p99_ms,"
                  "p99_lo_ms,p99_hi_ms,p99_known,errors_pct,bottleneck,"
                  "bottleneck_util_pct,holds\n");
-    for (int i = 0; i < res->nsteps; i++) {
-        const struct step_result *st = &res->steps[i];
+}
 
-        fprintf(out, "%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%s,%.4f,",
-                st->users, st->offered, st->completed, st->p50 / 1e6,
-                st->p95 / 1e6, st->p99 / 1e6, st->p99_lo / 1e6,
-                st->p99_hi / 1e6, st->p99_known ? "true" : "false",
-                st->error_frac * 100);
-        csv_string(out, comp_name(sc, st->bottleneck));
-        fprintf(out, ",%.1f,%s\n", st->bottleneck_util * 100,
-                st->holds ? "true" : "false");
-    }
+/* An unknown p99 is an empty field, never a precise-looking figure. */
+static void write_csv_row(FILE *out, const struct scenario *sc,
+                          const struct step_result *st)
+{
+    fprintf(out, "%.0f,%.3f,%.3f,%.3f,%.3f,", st->users, st->offered,
+            st->completed, st->p50 / 1e6, st->p95 / 1e6);
+    if (st->p99_known)
+        fprintf(out, "%.3f,%.3f,%.3f,true,", st->p99 / 1e6,
+                st->p99_lo / 1e6, st->p99_hi / 1e6);
+    else
+        fputs(",,,false,", out);
+    fprintf(out, "%.4f,", st->error_frac * 100);
+    csv_string(out, comp_name(sc, st->bottleneck));
+    fprintf(out, ",%.1f,%s\n", st->bottleneck_util * 100,
+            st->holds ? "true" : "false");
 }
 
 /* --- JSON ---------------------------------------------------------------- */
@@ -279,18 +309,19 @@ static void write_json_step(FILE *out, const struct scenario *sc,
     fputs("]}", out);
 }
 
-static void write_json(FILE *out, const struct scenario *sc, uint64_t seed,
-                       const struct ramp_result *res)
+static void write_json_head(FILE *out, const struct scenario *sc,
+                            uint64_t seed)
 {
-    char verdict[1024];
-
     fputs("{\"scenario\":", out);
     json_string(out, sc->name);
     fprintf(out, ",\"seed\":%llu,\"steps\":[", (unsigned long long)seed);
-    for (int i = 0; i < res->nsteps; i++) {
-        fputs(i ? ",\n" : "\n", out);
-        write_json_step(out, sc, &res->steps[i]);
-    }
+}
+
+static void write_json_end(FILE *out, const struct scenario *sc,
+                           const struct ramp_result *res)
+{
+    char verdict[1024];
+
     fprintf(out, "],\n\"capacity\":%.0f,\"cost_per_month\":%.2f,",
             res->capacity, res->cost);
     if (res->first_broken >= 0) {
@@ -311,20 +342,54 @@ static void write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     fputs("}\n", out);
 }
 
+/* --- Streaming ------------------------------------------------------------- */
+
+int report_begin(FILE *out, enum report_format format,
+                 const struct scenario *sc, uint64_t seed)
+{
+    if (format == FORMAT_CSV)
+        write_csv_head(out);
+    else if (format == FORMAT_JSON)
+        write_json_head(out, sc, seed);
+    else
+        write_table_head(out, sc, seed);
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+int report_step(FILE *out, enum report_format format,
+                const struct scenario *sc, const struct step_result *st,
+                int index)
+{
+    if (format == FORMAT_CSV) {
+        write_csv_row(out, sc, st);
+    } else if (format == FORMAT_JSON) {
+        fputs(index ? ",\n" : "\n", out);
+        write_json_step(out, sc, st);
+    } else {
+        write_table_row(out, sc, st);
+    }
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+int report_end(FILE *out, enum report_format format,
+               const struct scenario *sc, const struct ramp_result *res)
+{
+    if (format == FORMAT_JSON)
+        write_json_end(out, sc, res);
+    else if (format == FORMAT_TABLE)
+        write_table_end(out, sc, res);
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
 int report_write(FILE *out, enum report_format format,
                  const struct scenario *sc, uint64_t seed,
                  const struct ramp_result *res)
 {
-    switch (format) {
-    case FORMAT_CSV:
-        write_csv(out, sc, res);
-        break;
-    case FORMAT_JSON:
-        write_json(out, sc, seed, res);
-        break;
-    default:
-        write_table(out, sc, seed, res);
-        break;
-    }
-    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+    int rc = report_begin(out, format, sc, seed);
+
+    for (int i = 0; i < res->nsteps && rc == 0; i++)
+        rc = report_step(out, format, sc, &res->steps[i], i);
+    if (rc == 0)
+        rc = report_end(out, format, sc, res);
+    return rc;
 }

@@ -20,6 +20,16 @@ int report_write(FILE *out, enum report_format format,
                  const struct scenario *sc, uint64_t seed,
                  const struct ramp_result *res);
 
+/* The same in pieces, so that rows can be printed as steps finish:
+ * begin, then each step (index from 0), then the end. */
+int report_begin(FILE *out, enum report_format format,
+                 const struct scenario *sc, uint64_t seed);
+int report_step(FILE *out, enum report_format format,
+                const struct scenario *sc, const struct step_result *st,
+                int index);
+int report_end(FILE *out, enum report_format format,
+               const struct scenario *sc, const struct ramp_result *res);
+
 /* "850us", "12.3ms", "1.25s": three significant figures. */
 void format_duration(char *buf, size_t len, double ns);
 

@@ -556,6 +556,71 @@ static int resolve_entry(struct scenario *s, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * Levels a request needs below component c: a server or service holds a
+ * level and gives one to each callee; a balancer or CDN passes the
+ * request on in its caller's level; the others are leaves. Calls form no
+ * cycle here (checked before), so the recursion ends. On the deepest
+ * path, next[c] is the callee that makes it deepest.
+ */
+static int levels_below(const struct scenario *s, int c, int *memo,
+                        int *next)
+{
+    const struct component *comp = &s->components[c];
+    bool holds = comp->kind == KIND_SERVER || comp->kind == KIND_SERVICE;
+    int deepest = 0;
+
+    if (memo[c] >= 0)
+        return memo[c];
+    next[c] = -1;
+    for (int j = 0; j < comp->ncalls; j++) {
+        int d = levels_below(s, comp->calls[j], memo, next);
+
+        if (d > deepest) {
+            deepest = d;
+            next[c] = comp->calls[j];
+        }
+    }
+    if (comp->kind == KIND_LB || comp->kind == KIND_CDN)
+        memo[c] = deepest;
+    else
+        memo[c] = holds ? 1 + deepest : 1;
+    return memo[c];
+}
+
+static int check_depth(struct scenario *s, char *err, size_t errlen)
+{
+    int n = s->ncomponents, depth;
+    int *memo = malloc(((size_t)n + 1) * sizeof *memo);
+    int *next = malloc(((size_t)n + 1) * sizeof *next);
+    char chain[1024] = "", msg[1200];
+
+    if (!memo || !next) {
+        free(memo);
+        free(next);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        memo[i] = -1;
+    depth = s->entry >= 0 ? levels_below(s, s->entry, memo, next) : 0;
+    if (depth > MAX_CALL_DEPTH) {
+        size_t used = 0;
+
+        for (int c = s->entry; c >= 0 && used < sizeof chain; c = next[c])
+            used += (size_t)snprintf(chain + used, sizeof chain - used,
+                                     "%s%s", used ? " -> " : "",
+                                     s->components[c].name);
+        snprintf(msg, sizeof msg, "calls nest %d deep (%s); a request "
+                 "can wait on at most %d components at once", depth, chain,
+                 MAX_CALL_DEPTH);
+        where(err, errlen, s, s->components[s->entry].pos, msg);
+    }
+    free(memo);
+    free(next);
+    return depth > MAX_CALL_DEPTH ? -1 : 0;
+}
+
 int scenario_validate(struct scenario *s, char *err, size_t errlen)
 {
     if (resolve_calls(s, err, errlen) < 0)
@@ -566,7 +631,9 @@ int scenario_validate(struct scenario *s, char *err, size_t errlen)
         return -1;
     if (check_ramp(s, err, errlen) < 0)
         return -1;
-    return resolve_entry(s, err, errlen);
+    if (resolve_entry(s, err, errlen) < 0)
+        return -1;
+    return check_depth(s, err, errlen);
 }
 
 /* --- Cost ---------------------------------------------------------------- */

@@ -588,6 +588,7 @@ struct loader {
     char *err;
     size_t errlen;
     bool bare;                      /* messages without file:line:column */
+    unsigned char seen[128];        /* fields set in this component */
     const struct ynode *failure_names[MAX_FAILURES];
 };
 
@@ -1503,9 +1504,18 @@ static int store_setting(struct loader *ld, struct component *c,
 {
     const struct field *f = field_find(key, c->kind);
     struct setting row;
+    size_t index;
 
     if (!f)
         return not_a_setting(ld, c, k, key);
+    /* "cpu: {read: 1ms}" and "cpu.read: 2ms" in one component name the
+     * same setting twice, as a duplicate key would. */
+    index = (size_t)(f - scenario_fields);
+    if (index < sizeof ld->seen && ld->seen[index])
+        return fail(ld, k, "'%s' is set twice in component '%s'", key,
+                    c->name);
+    if (index < sizeof ld->seen)
+        ld->seen[index] = 1;
     row = setting_of(f);
     return store(ld, &row, c, key, v);
 }
@@ -1656,6 +1666,7 @@ static int load_component(struct loader *ld, const struct ynode *map)
         return -1;
     if (add_component(ld, map, &c) < 0)
         return -1;
+    memset(ld->seen, 0, sizeof ld->seen);
     size = ynode_get(map, "size");
     sized = size && field_find("size", c->kind);
     if (sized && store_setting(ld, c, size, "size", size) < 0)

@@ -225,8 +225,18 @@ void sim_fail(struct sim *sim, uint32_t r, enum err_cause cause)
 void sim_call(struct sim *sim, uint32_t r, int comp, sim_ns delay)
 {
     struct request *q = &sim->reqs[r];
-    uint8_t d = ++q->depth;
+    uint8_t d;
     sim_ns arrive = sim->now + delay;
+
+    /* scenario_validate refuses designs that nest deeper; should one
+     * get here all the same, the request fails rather than overrun. */
+    if (q->depth + 1 >= MAX_CALL_DEPTH) {
+        sim_fail(sim, r, ERR_OVERLOAD);
+        q->phase = 255;
+        sim_schedule(sim, arrive, EV_RESUME, r);
+        return;
+    }
+    d = ++q->depth;
 
     q->comp[d] = (uint16_t)comp;
     q->inst[d] = 0;

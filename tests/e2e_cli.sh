@@ -99,6 +99,31 @@ scenario "name: x" "components:" "  - {name: a, kind: server, calls: [b]}" \
 expect 65 "S3 cycle" -- "$A" run "$T/s.yaml"
 has "$T/err" "a -> b -> a" "S3 names the cycle"
 
+scenario "name: x" "components:" "  - {name: a, kind: server, calls: [b]}" \
+    "  - {name: b, kind: service, calls: [c]}" \
+    "  - {name: c, kind: service, calls: [d]}" \
+    "  - {name: d, kind: service, calls: [e]}" "  - {name: e, kind: database}"
+expect 65 "calls nested five deep are refused" -- "$A" run "$T/s.yaml"
+has "$T/err" "a -> b -> c -> d -> e" "the deep chain is named"
+
+scenario "name: x" "components:" \
+    "  - {name: a, kind: server, cpu: {read: 1ms}, cpu.read: 2ms}"
+expect 65 "a setting written twice in one component" -- "$A" check "$T/s.yaml"
+has "$T/err" "set twice" "the second setting is named"
+
+scenario "name: x" "users: {ramp: {from: 1, to: 10}}" "components:" \
+    "  - {name: a, kind: server}" "failures:" \
+    "  - {at: 1s, component: a, fail: instance, for: 1s}"
+expect 0 "a scenario with failures runs" -- "$A" run "$T/s.yaml"
+has "$T/err" "not simulated yet" "and says the failures are not simulated"
+
+expect 74 "check to a full disk" -- sh -c '"$0" check "$1" > /dev/full' \
+    "$A" data/scenarios/stage-1-single-server.yaml
+
+scenario "name: x" "users: {think: 1ms, ramp: {from: 1, to: 1M}}" \
+    "components:" "  - {name: a, kind: server}"
+expect 1 "S2 a think time of 1ms at 1M users ends" -- timeout 60 "$A" run "$T/s.yaml"
+
 scenario "name: x" "users: {ramp: {from: 100, to: 10}}" "components:" \
     "  - {name: a, kind: server}"
 expect 65 "S5 from above to" -- "$A" run "$T/s.yaml"
@@ -112,7 +137,7 @@ expect 0 "S2 zero CPU time runs and ends" -- timeout 60 "$A" run "$T/s.yaml"
 
 scenario "name: x" "users: {ramp: {from: 1, to: 1}}" "components:" "  - {name: a, kind: server}"
 expect 0 "S6 one user" -- "$A" run "$T/s.yaml"
-has "$T/out" "unknown" "S6 the p99 of a handful of answers is unknown"
+has "$T/out" "? (" "S6 the p99 of a handful of answers is shown as unknown"
 
 # S1: open users far past capacity: the run ends, the excess is errors.
 scenario "name: x" "users: {model: open, rate: 1/s, ramp: {from: 100k, to: 100k}}" \

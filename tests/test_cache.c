@@ -70,17 +70,17 @@ static void slow_remove(struct slow_lru *s, uint32_t key)
 }
 
 /* Random gets, puts and removes agree with the obvious model. */
-static void lru_matches_model(void **state)
+static void compare_with_model(uint32_t capacity, uint32_t keys, int ops)
 {
-    struct slow_lru slow = {50, 0, calloc(50, sizeof(uint32_t))};
-    struct lru *l = lru_create(50);
+    struct slow_lru slow = {capacity, 0, calloc(capacity, sizeof(uint32_t))};
+    struct lru *l = lru_create(capacity);
     struct rng r;
 
-    (void)state;
     assert_non_null(l);
+    assert_non_null(slow.keys);
     rng_seed(&r, 99);
-    for (int i = 0; i < 200000; i++) {
-        uint32_t key = (uint32_t)rng_below(&r, 120);
+    for (int i = 0; i < ops; i++) {
+        uint32_t key = (uint32_t)rng_below(&r, keys);
         uint64_t op = rng_below(&r, 10);
 
         if (op < 5)
@@ -96,6 +96,19 @@ static void lru_matches_model(void **state)
     assert_int_equal(lru_get(l, 3), 0);
     lru_destroy(l);
     free(slow.keys);
+}
+
+static void lru_matches_model(void **state)
+{
+    (void)state;
+    compare_with_model(50, 120, 200000);
+}
+
+/* A capacity beyond the first allocation: the set grows as it fills. */
+static void lru_grows_and_still_matches(void **state)
+{
+    (void)state;
+    compare_with_model(3000, 7000, 60000);
 }
 
 /*
@@ -219,6 +232,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lru_matches_model),
+        cmocka_unit_test(lru_grows_and_still_matches),
         cmocka_unit_test(lru_agrees_with_che),
         cmocka_unit_test(engine_cache_agrees_with_che),
     };
