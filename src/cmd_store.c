@@ -12,6 +12,7 @@
 
 #include "cmd_store.h"
 #include "compare.h"
+#include "datadir.h"
 #include "report.h"
 #include "scenario_yaml.h"
 #include "store.h"
@@ -170,6 +171,10 @@ static int open_store(const char *db, struct store **st)
     int status;
 
     *st = NULL;
+    if (db && !*db) {
+        fprintf(stderr, "archsim: --db needs a path\n");
+        return EX_USAGE;
+    }
     if (store_path(db, path, sizeof path, &is_default) < 0) {
         fprintf(stderr, "archsim: cannot tell where the database is: set "
                         "HOME, XDG_DATA_HOME or ARCHSIM_DB, or give "
@@ -244,12 +249,14 @@ static int cmd_save(int argc, char **argv)
 {
     struct args a;
     struct scenario sc;
-    char err[2048];
+    char err[2048], path[1024];
     int code = parse_args(argc, argv, &save_spec, &a);
 
     if (code != 0)
         return code;
-    if (scenario_load_file(&sc, a.pos[0], err, sizeof err) < 0) {
+    if (scenario_load_file(&sc, datadir_scenario(a.pos[0], path,
+                                                 sizeof path),
+                           err, sizeof err) < 0) {
         fprintf(stderr, "archsim: %s\n", err);
         scenario_free(&sc);
         return EX_DATAERR;
@@ -586,8 +593,9 @@ int cmd_store_save_run(const char *db, const struct scenario *sc,
 
 static const char save_help[] =
     "usage: archsim save FILE [--name NAME] [--replace] [--db PATH]\n"
-    "Save the scenario in FILE in the database, normalised as an export\n"
-    "writes it, under its own name or NAME.\n\n"
+    "Save the scenario in FILE (or a shipped scenario, by name) in the\n"
+    "database, normalised as an export writes it, under its own name or\n"
+    "NAME.\n\n"
     "  --name NAME    save it under NAME\n"
     "  --replace      overwrite a scenario already saved under that name\n"
     DB_HELP EXIT_HELP;

@@ -72,6 +72,9 @@ expect 64 "scenario without a command" -- "$A" scenario
 expect 64 "scenario frob" -- "$A" scenario frob x
 expect 64 "show takes a number" -- "$A" show latest
 expect 64 "compare needs two runs" -- "$A" compare 1
+expect 64 "--db needs a path" -- "$A" runs --db ""
+expect 0 "save a shipped scenario by name" -- \
+    "$A" save stage-2-bigger-machine --db "$T/shipped.db"
 expect 65 "save a file that does not load" -- "$A" save tests/cases/tabs.yaml
 has "$T/err" "tabs.yaml:3:1" "the load error names the place"
 
