@@ -19,13 +19,42 @@ const char *datadir(void)
 
 /* Whether dir/scenarios/name+suffix is a readable file; if so it is in
  * buf. */
+static int try_in(const char *dir, const char *name, const char *suffix,
+                  char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s/scenarios/%s%s", dir, name, suffix);
+
+    return n > 0 && (size_t)n < len && access(buf, R_OK) == 0;
+}
+
+/* The data directory of the checkout a program built there runs from:
+ * build/archsim sits beside data/. Empty when that cannot be found. */
+static const char *checkout_data(void)
+{
+    static char dir[1024];
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash;
+
+    if (n <= 0)
+        return "";
+    exe[n] = '\0';
+    slash = strrchr(exe, '/');
+    if (!slash)
+        return "";
+    *slash = '\0';
+    snprintf(dir, sizeof dir, "%.1000s/../data", exe);
+    return dir;
+}
+
+/* An installed scenario, else the one in the checkout it was built in. */
 static int try_shipped(const char *name, const char *suffix, char *buf,
                        size_t len)
 {
-    int n = snprintf(buf, len, "%s/scenarios/%s%s", datadir(), name,
-                     suffix);
+    const char *local = checkout_data();
 
-    return n > 0 && (size_t)n < len && access(buf, R_OK) == 0;
+    return try_in(datadir(), name, suffix, buf, len) ||
+           (*local && try_in(local, name, suffix, buf, len));
 }
 
 const char *datadir_scenario(const char *arg, char *buf, size_t len)

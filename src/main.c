@@ -359,15 +359,11 @@ static bool is_scenario(const char *arg)
     return access(datadir_scenario(arg, path, sizeof path), R_OK) == 0;
 }
 
-/* The interface on a scenario; from a checkout, the checkout's copy of a
- * shipped scenario is preferred to an installed one. */
+/* The interface on a scenario: a file, or a shipped one by name. */
 static int open_interface(const char *arg)
 {
-    char local[1024], path[1024];
+    char path[1024];
 
-    snprintf(local, sizeof local, "data/scenarios/%s.yaml", arg);
-    if (!strchr(arg, '/') && access(local, R_OK) == 0)
-        return tui_main(local);
     return tui_main(datadir_scenario(arg, path, sizeof path));
 }
 

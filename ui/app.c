@@ -33,9 +33,6 @@ int app_load(struct app *app, const char *path, char *err, size_t errlen)
 void app_free(struct app *app)
 {
     live_clear(app);
-    if (app->live.sim)
-        sim_destroy(app->live.sim);
-    app->live.sim = NULL;
     edit_clear_history(app);
     free(app->undo.items);
     free(app->redo.items);

@@ -37,6 +37,8 @@ enum confirm_action { CONFIRM_DELETE, CONFIRM_QUIT, CONFIRM_OPEN };
 /* The live simulation of the current design. */
 struct live {
     struct sim *sim;                /* NULL until the first step */
+    struct scenario design;         /* the engine's own copy: edits to
+                                     * app->sc never change it under it */
     struct step_run run;
     bool stepping;                  /* a step is being measured */
     bool running;                   /* go on to the next step when done */
@@ -80,11 +82,11 @@ struct app {
     int connect_from;
     enum mode mode;
     enum confirm_action confirm;
-    char confirm_text[256];
+    char confirm_text[NAME_BYTES + 128];
     char pending_path[1024];
     int menu_row;
     struct form form;
-    char cmd[512];
+    char cmd[1280];
     size_t cmd_len;
     char message[512];              /* one line under the diagram */
     bool message_is_error;

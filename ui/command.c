@@ -281,7 +281,7 @@ static void cmd_seed(struct app *app, const char *text)
 
 void command_run(struct app *app, const char *text)
 {
-    char line[512], *w[MAX_WORDS] = {0};
+    char line[1280], *w[MAX_WORDS] = {0};
     int n;
 
     snprintf(line, sizeof line, "%s", text);
@@ -426,7 +426,7 @@ static size_t common_prefix(const struct candidates *cd)
 
 void command_complete(struct app *app)
 {
-    char head[512], *last = strrchr(app->cmd, ' ');
+    char head[1280], *last = strrchr(app->cmd, ' ');
     struct candidates cd = {0};
     char *w[MAX_WORDS] = {0};
     int arg;

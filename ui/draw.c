@@ -65,7 +65,8 @@ static void draw_status(struct app *app, const struct frame *f)
 {
     const struct step_result *st = live_last(app);
     const struct live *lv = &app->live;
-    char users[16], rate[16], cap[16], p99[16], piece[128], line[512];
+    char users[16], rate[16], cap[16], p99[16], piece[NAME_BYTES + 64];
+    char line[1024];
     double think = (double)app->sc.think / NS_PER_S;
 
     format_count(users, sizeof users, lv->users);
@@ -84,6 +85,9 @@ static void draw_status(struct app *app, const struct frame *f)
         snprintf(piece, sizeof piece, " | %s p99 %s err %.1f%%",
                  st->holds ? "OK" : "BROKEN", st->p99_known ? p99 : "?",
                  st->error_frac * 100);
+        if (text_width(line) + text_width(piece) > f->cols)
+            snprintf(piece, sizeof piece, " | %s",
+                     st->holds ? "OK" : "BROKEN");
         add_piece(line, sizeof line, f->cols, piece);
     }
     if (lv->capacity > 0) {
@@ -616,15 +620,13 @@ static void advisor_line(const struct app *app, char *buf, size_t len)
     c = &app->sc.components[st->bottleneck];
     cr = &st->comps[st->bottleneck];
     format_count(users, sizeof users, st->users);
-    snprintf(buf, len,
-             "At %s users the busiest part is %s (%s): cpu %.0f%%, %s "
-             "%.0f%%%s.",
-             users, c->name, kind_name(c->kind), cr->cpu * 100,
+    snprintf(buf, len, "%s users: %s %s (%s) cpu %.0f%%, %s %.0f%%%s",
+             users, cr->util >= 0.85 ? "bottleneck" : "busiest", c->name,
+             kind_name(c->kind), cr->cpu * 100,
              c->kind == KIND_DATABASE ? "connections" :
              c->kind == KIND_QUEUE ? "workers" :
              c->kind == KIND_CACHE ? "thread" : "threads",
-             cr->pool * 100,
-             cr->errors > 0 ? ", turning requests away" : "");
+             cr->pool * 100, cr->errors > 0 ? ", rejecting requests" : "");
 }
 
 static void draw_strip(struct app *app, const struct frame *f)

@@ -161,7 +161,7 @@ static bool move_key(struct app *app, int key)
 
 static void edit_key(struct app *app, int key)
 {
-    char text[NAME_BYTES + 32];
+    char text[sizeof app->path + 32];
 
     switch (key) {
     case 'a': app->mode = MODE_MENU; app->menu_row = 0; break;

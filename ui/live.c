@@ -45,8 +45,10 @@ void live_clear(struct app *app)
 
     stop_step(lv);
     free_history(lv);
-    if (lv->sim)
+    if (lv->sim) {
         sim_destroy(lv->sim);
+        scenario_free(&lv->design);
+    }
     lv->sim = NULL;
     lv->running = false;
     lv->users = 0;
@@ -63,8 +65,13 @@ static bool start_step(struct app *app, double users)
         return false;
     }
     if (!lv->sim) {
-        lv->sim = sim_create(&app->sc, app->sc.seed);
+        if (scenario_copy(&lv->design, &app->sc) < 0) {
+            app_message(app, true, "out of memory");
+            return false;
+        }
+        lv->sim = sim_create(&lv->design, lv->design.seed);
         if (!lv->sim) {
+            scenario_free(&lv->design);
             app_message(app, true, "out of memory");
             return false;
         }
@@ -181,7 +188,7 @@ static void step_done(struct app *app)
     double steps[MAX_STEPS];
     int n, i;
 
-    st.comps = calloc((size_t)app->sc.ncomponents, sizeof *st.comps);
+    st.comps = calloc((size_t)lv->design.ncomponents, sizeof *st.comps);
     if (!st.comps) {
         stop_step(lv);
         app_message(app, true, "out of memory");
@@ -189,7 +196,7 @@ static void step_done(struct app *app)
     }
     step_finish(&lv->run, &st);
     lv->stepping = false;
-    step_judge(&app->sc, &st);
+    step_judge(&lv->design, &st);
     keep(lv, &st);
     note_result(app, live_last(app));
     if (lv->one_step || !lv->running) {
