@@ -148,6 +148,20 @@ int store_commit(struct store *st, const char *doing)
     return store_exec(st, "COMMIT", doing);
 }
 
+int store_bind_texts(struct store *st, sqlite3_stmt *stmt,
+                     const char *doing, int n, ...)
+{
+    va_list ap;
+    int rc = SQLITE_OK;
+
+    va_start(ap, n);
+    for (int i = 1; rc == SQLITE_OK && i <= n; i++)
+        rc = sqlite3_bind_text(stmt, i, va_arg(ap, const char *), -1,
+                               SQLITE_STATIC);
+    va_end(ap);
+    return rc == SQLITE_OK ? STORE_OK : store_fail(st, rc, doing);
+}
+
 void store_rollback(struct store *st)
 {
     sqlite3_stmt *stmt;
@@ -574,11 +588,14 @@ static int open_connection(struct store *st)
         st->db = NULL;
         return status;
     }
-    sqlite3_extended_result_codes(st->db, 1);
-    sqlite3_busy_timeout(st->db, st->busy_ms);
-    sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-    return STORE_OK;
+    /* These only set flags of a valid connection and cannot fail. */
+    (void)sqlite3_extended_result_codes(st->db, 1);
+    (void)sqlite3_busy_timeout(st->db, st->busy_ms);
+    rc = sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
+                               NULL);
+    return rc == SQLITE_OK ? STORE_OK : store_fail(st, rc, "cannot set up");
 }
 
 /* Everything after the header check, in order. */
@@ -641,7 +658,7 @@ void store_close(struct store *st)
 void store_set_busy_timeout(struct store *st, int ms)
 {
     st->busy_ms = ms;
-    sqlite3_busy_timeout(st->db, ms);
+    (void)sqlite3_busy_timeout(st->db, ms);     /* cannot fail */
 }
 
 bool store_read_only(struct store *st)
@@ -768,15 +785,15 @@ int store_scenario_save(struct store *st, const char *name,
     yaml = scenario_export_string(sc);
     if (!yaml)
         return store_failf(st, STORE_NO_MEMORY, "out of memory");
+    store_now(now, sizeof now);
     status = store_prepare(st, &stmt, replace ? replace_sql : save_sql,
                            doing);
-    if (status == STORE_OK) {
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, yaml, -1, SQLITE_STATIC);
-        store_now(now, sizeof now);
-        sqlite3_bind_text(stmt, 3, now, -1, SQLITE_STATIC);
+    if (status == STORE_OK)
+        status = store_bind_texts(st, stmt, doing, 3, name, yaml, now);
+    if (status == STORE_OK)
         status = write_one(st, stmt, name, doing, &changed);
-    }
+    else
+        sqlite3_finalize(stmt);
     free(yaml);
     return status;
 }
@@ -790,9 +807,13 @@ int store_scenario_yaml(struct store *st, const char *name, char **yaml)
     int rc;
 
     *yaml = NULL;
-    if (status != STORE_OK)
+    if (status == STORE_OK)
+        status = store_bind_texts(st, stmt, "cannot read the scenario from",
+                                  1, name);
+    if (status != STORE_OK) {
+        sqlite3_finalize(stmt);
         return status;
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    }
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
         const char *text = (const char *)sqlite3_column_text(stmt, 0);
@@ -899,8 +920,11 @@ int store_scenario_rename(struct store *st, const char *from,
                                "WHERE name = ?1", doing);
     if (status != STORE_OK)
         return status;
-    sqlite3_bind_text(stmt, 1, from, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, to, -1, SQLITE_STATIC);
+    status = store_bind_texts(st, stmt, doing, 2, from, to);
+    if (status != STORE_OK) {
+        sqlite3_finalize(stmt);
+        return status;
+    }
     status = write_one(st, stmt, to, doing, &changed);
     if (status == STORE_OK && changed == 0)
         status = store_failf(st, STORE_NOT_FOUND, "no scenario named '%s' "
@@ -918,7 +942,11 @@ int store_scenario_delete(struct store *st, const char *name)
 
     if (status != STORE_OK)
         return status;
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    status = store_bind_texts(st, stmt, doing, 1, name);
+    if (status != STORE_OK) {
+        sqlite3_finalize(stmt);
+        return status;
+    }
     status = write_one(st, stmt, name, doing, &changed);
     if (status == STORE_OK && changed == 0)
         status = store_failf(st, STORE_NOT_FOUND, "no scenario named '%s' "

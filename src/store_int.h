@@ -38,6 +38,11 @@ int store_prepare(struct store *st, sqlite3_stmt **stmt, const char *sql,
 /* Run one statement without parameters or rows (BEGIN, a pragma). */
 int store_exec(struct store *st, const char *sql, const char *doing);
 
+/* Bind n texts (const char *, kept by the caller until the statement is
+ * finalized) to parameters 1..n. */
+int store_bind_texts(struct store *st, sqlite3_stmt *stmt,
+                     const char *doing, int n, ...);
+
 /* Begin a transaction: IMMEDIATE (the write lock at once, waiting for
  * it) when write, else a deferred one for a consistent read. */
 int store_begin(struct store *st, bool write, const char *doing);

@@ -482,10 +482,12 @@ static int each_row(struct reader *r, const char *sql, row_fn fn)
 
     if (status != STORE_OK)
         return status;
-    sqlite3_bind_int64(stmt, 1, r->id);
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-        if ((status = fn(r, stmt)) != STORE_OK)
+    rc = sqlite3_bind_int64(stmt, 1, r->id);
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW && (status = fn(r, stmt)) != STORE_OK)
             break;
+    }
     if (status == STORE_OK && rc != SQLITE_DONE)
         status = store_fail(r->st, rc, read_doing);
     sqlite3_finalize(stmt);

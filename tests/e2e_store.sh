@@ -124,7 +124,7 @@ expect 65 "after --, a name may start with --" -- \
 has "$T/err" "'--odd'" "the name after -- is looked up, not an option"
 expect 65 "bad name refused" -- "$A" save "$S1" --name ""
 
-# --- Runs ----------------------------------------------------------------------
+# --- Runs -------------------------------------------------------------------
 expect 0 "no runs yet" -- "$A" runs
 has "$T/err" "no runs" "runs says there are none"
 expect 0 "run --save" -- "$A" run --save --to 300 "$S1"
@@ -182,7 +182,7 @@ expect 0 "save waits for another process's lock" -- \
     "$A" save "$S1" --name waited
 wait $py
 
-# --- Faults ----------------------------------------------------------------------
+# --- Faults -----------------------------------------------------------------
 # D2: a text file is not a database, and is left as it was.
 printf 'my notes\n' > "$T/notes.txt"
 cp "$T/notes.txt" "$T/notes.orig"
