@@ -302,7 +302,8 @@ static ssize_t read_head(int fd, unsigned char *buf, size_t len)
 static int check_header(struct store *st)
 {
     unsigned char head[100];
-    int fd = open(st->path, O_RDONLY | O_CLOEXEC);
+    int fd = open(st->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat sb;
     ssize_t n;
     int saved;
 
@@ -311,6 +312,11 @@ static int check_header(struct store *st)
     if (fd < 0)
         return store_failf(st, STORE_CANT_OPEN, "cannot open '%s': %s",
                            st->path, strerror(errno));
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);                  /* a directory, a pipe, a device */
+        return store_failf(st, STORE_FOREIGN, "'%s' is not an archsim "
+                           "database (not a regular file)", st->path);
+    }
     n = read_head(fd, head, sizeof head);
     saved = errno;
     close(fd);

@@ -478,6 +478,22 @@ static void test_newer_schema_refused_untouched(void **state)
     free(after);
 }
 
+/* A directory or a pipe is refused at once; a pipe is not waited on. */
+static void test_not_a_regular_file_refused(void **state)
+{
+    struct fixture *f = *state;
+    char err[1024] = "";
+    struct store *st;
+
+    assert_int_equal(store_open(&st, f->dir, 0, err, sizeof err),
+                     STORE_FOREIGN);
+    assert_contains(err, "not a regular file");
+    assert_int_equal(mkfifo(f->db, 0600), 0);
+    assert_int_equal(store_open(&st, f->db, 0, err, sizeof err),
+                     STORE_FOREIGN);
+    assert_contains(err, "not a regular file");
+}
+
 static void test_empty_file_becomes_database(void **state)
 {
     struct fixture *f = *state;
@@ -1388,6 +1404,7 @@ int main(void)
         T(test_text_file_refused_untouched),
         T(test_other_programs_database_refused_untouched),
         T(test_newer_schema_refused_untouched),
+        T(test_not_a_regular_file_refused),
         T(test_empty_file_becomes_database),
         T(test_migrates_schema_1_keeping_its_data),
         T(test_d4_names_saved_listed_reopened_exactly),
