@@ -37,7 +37,7 @@ static int choose_node(struct sim *sim, const struct request *q, int comp)
 
     if (q->kind == REQ_WRITE || c->replicas == 0)
         return 0;
-    return 1 + (int)(cs->rr++ % (uint32_t)c->replicas);
+    return 1 + (int)next_turn(&cs->rr, (uint32_t)c->replicas);
 }
 
 static sim_ns query_time(const struct component *c, const struct request *q)

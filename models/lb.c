@@ -50,7 +50,7 @@ static uint32_t backend_load(struct sim *sim, uint32_t b)
 
 static uint32_t least_connections(struct sim *sim, struct comp_state *cs)
 {
-    uint32_t start = cs->rr++ % (uint32_t)cs->nbackends;
+    uint32_t start = next_turn(&cs->rr, (uint32_t)cs->nbackends);
     uint32_t best = cs->backends[start];
     uint32_t best_load = backend_load(sim, best);
 
@@ -83,7 +83,7 @@ static uint32_t pick(struct sim *sim, struct comp_state *cs,
         b = cs->backends[rng_below(&sim->rng, n)];
         return backend_load(sim, b) < backend_load(sim, a) ? b : a;
     default:
-        return cs->backends[cs->rr++ % n];
+        return cs->backends[next_turn(&cs->rr, n)];
     }
 }
 

@@ -11,7 +11,7 @@ void model_step(struct sim *sim, uint32_t r)
     struct request *q = sim_req(sim, r);
     int c = q->comp[q->depth];
 
-    switch (sim->sc->components[c].kind) {
+    switch ((enum comp_kind)sim->kind[c]) {
     case KIND_SERVER:
     case KIND_SERVICE:
         server_step(sim, r);
@@ -128,7 +128,7 @@ void model_note_done(struct sim *sim, uint32_t r)
 
     /* A publisher leaving a queue is not a task done; a failed request
      * counts among the errors, not in the latencies. */
-    if (sim->sc->components[c].kind == KIND_QUEUE && !(q->flags & REQ_JOB))
+    if (sim->kind[c] == KIND_QUEUE && !(q->flags & REQ_JOB))
         return;
     if (q->flags & REQ_FAILED)
         return;

@@ -179,7 +179,7 @@ void server_step(struct sim *sim, uint32_t r)
 
     switch (q->phase) {
     case PHASE_ARRIVE:
-        q->inst[q->depth] = (uint16_t)(cs->rr++ % (uint32_t)cs->ninst);
+        q->inst[q->depth] = (uint16_t)next_turn(&cs->rr, (uint32_t)cs->ninst);
         arrive(sim, r);
         break;
     case SERVER_PHASE_CHOSEN:

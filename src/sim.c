@@ -314,12 +314,11 @@ static double arrival_rate(const struct sim *sim)
 
 static void schedule_users(struct sim *sim)
 {
-    double rate = arrival_rate(sim);
     double gap;
 
-    if (rate <= 0)
+    if (sim->gap_mean <= 0)
         return;
-    gap = rng_exponential(&sim->rng, NS_PER_S / rate);
+    gap = sim->gap_mean * rng_standard_exponential(&sim->rng);
     if (gap > 1e15)                 /* farther than any run goes */
         gap = 1e15;
     sim_schedule(sim, sim->now + (sim_ns)gap + 1, EV_USERS, 0);
@@ -327,7 +326,11 @@ static void schedule_users(struct sim *sim)
 
 void sim_set_users(struct sim *sim, double users)
 {
+    double rate;
+
     sim->users = users;
+    rate = arrival_rate(sim);
+    sim->gap_mean = rate > 0 ? NS_PER_S / rate : 0;
     sim->users_gen++;               /* the pending arrival is now stale */
     schedule_users(sim);
 }
@@ -489,8 +492,11 @@ struct sim *sim_create(const struct scenario *sc, uint64_t seed)
     sim->capreqs = 1024;
     sim->reqs = malloc(sim->capreqs * sizeof *sim->reqs);
     sim->cs = calloc((size_t)sc->ncomponents + 1, sizeof *sim->cs);
-    if (!sim->reqs || !sim->cs)
+    sim->kind = calloc((size_t)sc->ncomponents + 1, 1);
+    if (!sim->reqs || !sim->cs || !sim->kind)
         goto fail;
+    for (int c = 0; c < sc->ncomponents; c++)
+        sim->kind[c] = (uint8_t)sc->components[c].kind;
     while (sim->capheap < sim->capreqs + 16)
         if (heap_grow(sim) < 0)
             goto fail;
@@ -514,6 +520,7 @@ void sim_destroy(struct sim *sim)
         for (int c = 0; c < sim->sc->ncomponents; c++)
             model_free_state(sim, c);
     free(sim->cs);
+    free(sim->kind);
     free(sim->reqs);
     free(sim->heap);
     free(sim);

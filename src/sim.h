@@ -152,6 +152,7 @@ struct sim {
 
     /* Users. */
     double users;
+    double gap_mean;                /* ns between arrivals of all users */
     double inflight_users;          /* closed users waiting for an answer */
     uint16_t users_gen;
     double kind_cut[REQ_KIND_COUNT];
@@ -159,6 +160,8 @@ struct sim {
     int nregions;
 
     struct comp_state *cs;
+    uint8_t *kind;                  /* each component's kind, packed: the
+                                     * dispatch reads it for every event */
     struct end_stats end;
     sim_ns window_start;
     uint64_t events;                /* processed, for the bench */
@@ -212,6 +215,15 @@ void pool_release(struct sim *sim, struct pool *p);
 
 /* Update p's time integrals to now. */
 void pool_touch(struct sim *sim, struct pool *p);
+
+/* The next of n in turn, without a division. */
+static inline uint32_t next_turn(uint32_t *cursor, uint32_t n)
+{
+    uint32_t at = *cursor;
+
+    *cursor = at + 1 >= n ? 0 : at + 1;
+    return at < n ? at : 0;
+}
 
 static inline struct pool *inst_pool(struct sim *sim, int comp, int inst,
                                      int which)
