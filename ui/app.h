@@ -163,4 +163,9 @@ void input_ask_quit(struct app *app);
 
 void draw_screen(struct app *app);
 
+/* The help overlay's lines: every key and ':' command (also read by the
+ * test that checks archsim(1) documents them all). */
+extern const char *const help_lines[];
+extern const int help_nlines;
+
 #endif

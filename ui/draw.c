@@ -331,13 +331,16 @@ static void key_figure(const struct app *app, int c, char *buf, size_t len)
         break;
     case KIND_DATABASE:
         format_duration(a, sizeof a, cr->lag_mean);
-        snprintf(buf, len, comp->replicas ? "pool %.0f%% lag %s"
-                                          : "pool %.0f%%",
-                 cr->pool * 100, a);
+        if (comp->replicas)
+            snprintf(buf, len, "lag %s", a);
+        else
+            snprintf(buf, len, "pool %.0f%%", cr->pool * 100);
         break;
     case KIND_QUEUE:
         format_duration(a, sizeof a, cr->lag_mean);
-        snprintf(buf, len, "depth %.0f %s", cr->depth, a);
+        snprintf(buf, len, "depth %.0f", cr->depth);
+        if (cr->lag_mean >= 1e6)
+            snprintf(buf, len, "depth %.0f %s", cr->depth, a);
         break;
     case KIND_LB:
         format_count(a, sizeof a, cr->throughput);
@@ -710,8 +713,11 @@ static int side_figures(const struct app *app, const struct frame *f, int y,
     format_count(buf, sizeof buf, cr->throughput);
     put_fmt(y++, f->side_x + 1, f->side_w - 1, "%-10s %s/s", "answered",
             buf);
-    y = side_duration(y, f, "mean", cr->mean);
-    y = side_duration(y, f, "p99", (double)cr->p99);
+    /* Balancers and CDN edges hold no request: no time of their own. */
+    if (comp->kind != KIND_LB && comp->kind != KIND_CDN) {
+        y = side_duration(y, f, "mean", cr->mean);
+        y = side_duration(y, f, "p99", (double)cr->p99);
+    }
     y = side_row(y, f, "errors/s", cr->errors, false);
     if (cr->hit_ratio >= 0)
         y = side_row(y, f, "hit ratio", cr->hit_ratio, true);
