@@ -11,12 +11,12 @@
 #include "cmd_store.h"
 #include "datadir.h"
 #include "tui.h"
+#include "version.h"
 #include "ramp.h"
 #include "report.h"
 #include "scenario.h"
 #include "scenario_yaml.h"
 
-#define ARCHSIM_VERSION "0.1.0"
 
 /* Exit statuses (sysexits.h numbers). */
 enum {

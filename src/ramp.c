@@ -341,7 +341,7 @@ void step_judge(const struct scenario *sc, struct step_result *st)
     }
 }
 
-static void summarise(const struct scenario *sc, struct ramp_result *res)
+void ramp_summarise(const struct scenario *sc, struct ramp_result *res)
 {
     res->first_broken = -1;
     res->capacity = 0;
@@ -391,7 +391,7 @@ int ramp_run(const struct scenario *sc, uint64_t seed,
     res->simulated = sim->now;
     res->events = sim->events;
     sim_destroy(sim);
-    summarise(sc, res);
+    ramp_summarise(sc, res);
     return 0;
 }
 

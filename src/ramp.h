@@ -84,6 +84,10 @@ int ramp_run(const struct scenario *sc, uint64_t seed,
 
 void ramp_result_free(struct ramp_result *res);
 
+/* Fill in capacity, first broken step, cost and verdicts from res's
+ * judged steps (in rising order of users). */
+void ramp_summarise(const struct scenario *sc, struct ramp_result *res);
+
 /*
  * Measuring one step on an existing engine, in slices so that a terminal
  * interface stays responsive: step_begin sets the users and plans the

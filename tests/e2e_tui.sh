@@ -59,6 +59,8 @@ start() {  # start COLS ROWS [ENV...] ARGS...
         "cd $T && env $* ; echo EXITED rc=\$?; sleep 600"
 }
 
+# Saved work goes to a database of the test's own, never the user's.
+export ARCHSIM_DB="$T/test.db"
 cp "$ROOT/data/scenarios/stage-1-single-server.yaml" "$T/s1.yaml"
 
 # --- The default diagram, a live ramp ----------------------------------------

@@ -33,6 +33,7 @@ int app_load(struct app *app, const char *path, char *err, size_t errlen)
 void app_free(struct app *app)
 {
     live_clear(app);
+    store_ui_free(app);
     edit_clear_history(app);
     free(app->undo.items);
     free(app->redo.items);

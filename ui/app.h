@@ -13,6 +13,7 @@
 #include "ramp.h"
 #include "scenario.h"
 #include "sim.h"
+#include "store.h"
 
 #define MAX_HISTORY   1000          /* measured steps kept for the charts */
 #define MAX_LOG       200           /* event log lines kept */
@@ -94,6 +95,9 @@ struct app {
     char log[MAX_LOG][LOG_BYTES];
     int nlog;
 
+    struct store_run baseline;      /* a stored run drawn beside */
+    bool has_baseline;
+
     int view_x, view_y;             /* canvas scroll */
     bool quit;
     bool unicode;
@@ -140,6 +144,19 @@ void live_step_up(struct app *app, int steps);
 /* Run for at most budget_ms of wall time; returns true if anything ran. */
 bool live_tick(struct app *app, double budget_ms);
 const struct step_result *live_last(const struct app *app);
+
+/* --- store_ui.c: saved work ------------------------------------------- */
+
+/* Save the design in the user's database as name (or its own name);
+ * replace says whether one of that name may be overwritten. */
+void store_ui_save(struct app *app, const char *name, bool replace);
+
+/* Draw stored run id (text) beside the live curves; "off" clears it. */
+void store_ui_baseline(struct app *app, const char *id);
+void store_ui_free(struct app *app);
+
+/* Keep a ramp run from its first step to its last as a stored run. */
+void store_ui_save_ramp(struct app *app);
 
 /* --- layout.c ------------------------------------------------------------ */
 

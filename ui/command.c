@@ -15,7 +15,8 @@
 static const char *const commands[] = {
     "add", "connect", "delete", "disconnect", "export", "help", "layout",
     "open", "pause", "quit", "redo", "rename", "restart", "run", "seed",
-    "select", "set", "step", "undo", "users", "write", "fail",
+    "select", "set", "step", "undo", "users", "write", "fail", "save",
+    "save!", "baseline",
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -320,6 +321,10 @@ void command_run(struct app *app, const char *text)
         cmd_layout(app);
     else if (strcmp(w[0], "seed") == 0)
         cmd_seed(app, w[1]);
+    else if (strcmp(w[0], "save") == 0 || strcmp(w[0], "save!") == 0)
+        store_ui_save(app, n > 1 ? w[1] : NULL, w[0][4] == '!');
+    else if (strcmp(w[0], "baseline") == 0)
+        store_ui_baseline(app, w[1]);
     else if (strcmp(w[0], "fail") == 0)
         app_message(app, true, "failure injection is not built yet; it is "
                     "planned (issue 7)");

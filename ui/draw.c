@@ -22,12 +22,12 @@ struct frame {
     int strip_y;
 };
 
-static void plan_frame(struct frame *f)
+static void plan_frame(const struct app *app, struct frame *f)
 {
     getmaxyx(stdscr, f->rows, f->cols);
     f->side_w = f->cols >= 120 ? 38 : f->cols >= 90 ? 30 : 26;
     f->side_x = f->cols - f->side_w;
-    f->strip_y = f->rows - (f->rows >= 40 ? 10 : 7);
+    f->strip_y = f->rows - (f->rows >= 40 ? 10 : 7) - app->has_baseline;
     f->diag_x = 0;
     f->diag_y = 1;
     f->diag_w = f->side_x - 1;
@@ -489,16 +489,25 @@ static void draw_diagram(struct app *app, const struct frame *f)
 
 /* One row of a chart against users on a log axis: for each column, the
  * latest measured step that falls there, scaled between lo and hi. */
-static void spark(const struct app *app, int y, int x, int w,
-                  double (*value)(const struct step_result *, int), int arg,
-                  double lo, double hi, bool logscale)
+struct series {
+    const struct step_result *steps;
+    int n;
+};
+
+static struct series live_series(const struct app *app)
 {
-    const struct live *lv = &app->live;
+    return (struct series){app->live.hist, app->live.nhist};
+}
+
+static void spark_of(const struct app *app, struct series s, int y, int x,
+                     int w, double (*value)(const struct step_result *, int),
+                     int arg, double lo, double hi, bool logscale)
+{
     double from = log10(app->sc.ramp.from), to = log10(app->sc.ramp.to);
 
     put_blank(y, x, w);
-    for (int i = 0; i < lv->nhist; i++) {
-        const struct step_result *st = &lv->hist[i];
+    for (int i = 0; i < s.n; i++) {
+        const struct step_result *st = &s.steps[i];
         double v = value(st, arg), t;
         int col = to > from ? (int)lround((log10(st->users) - from) /
                                           (to - from) * (w - 1)) : 0;
@@ -513,9 +522,16 @@ static void spark(const struct app *app, int y, int x, int w,
         level = (int)lround(t * 7);
         level = level < 0 ? 0 : level > 7 ? 7 : level;
         attron(screen_attr(st->holds ? TONE_CALM : TONE_HOT));
-        mvaddstr(y, x + col, st->holds ? G.spark[level] : G.spark[level]);
+        mvaddstr(y, x + col, G.spark[level]);
         attroff(screen_attr(st->holds ? TONE_CALM : TONE_HOT));
     }
+}
+
+static void spark(const struct app *app, int y, int x, int w,
+                  double (*value)(const struct step_result *, int), int arg,
+                  double lo, double hi, bool logscale)
+{
+    spark_of(app, live_series(app), y, x, w, value, arg, lo, hi, logscale);
 }
 
 static double p99_of(const struct step_result *st, int arg)
@@ -540,14 +556,12 @@ static double comp_p99_of(const struct step_result *st, int c)
     return st->comps[c].p99 > 0 ? (double)st->comps[c].p99 : -1;
 }
 
-static void range_of(const struct app *app, double (*value)(
-                     const struct step_result *, int), int arg, double *lo,
-                     double *hi)
+/* Widen [lo, hi] to the positive values of a series. */
+static void widen(struct series s, double (*value)(const struct step_result *,
+                  int), int arg, double *lo, double *hi)
 {
-    *lo = 0;
-    *hi = 0;
-    for (int i = 0; i < app->live.nhist; i++) {
-        double v = value(&app->live.hist[i], arg);
+    for (int i = 0; i < s.n; i++) {
+        double v = value(&s.steps[i], arg);
 
         if (v <= 0)
             continue;
@@ -556,6 +570,15 @@ static void range_of(const struct app *app, double (*value)(
         if (v > *hi)
             *hi = v;
     }
+}
+
+static void range_of(const struct app *app, double (*value)(
+                     const struct step_result *, int), int arg, double *lo,
+                     double *hi)
+{
+    *lo = 0;
+    *hi = 0;
+    widen(live_series(app), value, arg, lo, hi);
 }
 
 static void axis_labels(const struct app *app, int y, int x, int w)
@@ -585,6 +608,10 @@ static void draw_charts(const struct app *app, const struct frame *f)
     if (w < 10)
         return;
     range_of(app, p99_of, 0, &lo, &hi);
+    if (app->has_baseline)          /* one scale for both curves */
+        widen((struct series){app->baseline.result.steps,
+                              app->baseline.result.nsteps},
+              p99_of, 0, &lo, &hi);
     format_duration(a, sizeof a, lo);
     format_duration(b, sizeof b, hi);
     format_duration(obj, sizeof obj, (double)app->sc.objectives.p99);
@@ -600,6 +627,18 @@ static void draw_charts(const struct app *app, const struct frame *f)
             app->sc.objectives.errors * 100);
     put_text(y + 2, 0, "users", 7);
     axis_labels(app, y + 2, 7, w);
+    if (app->has_baseline) {
+        struct series base = {app->baseline.result.steps,
+                              app->baseline.result.nsteps};
+
+        range_of(app, p99_of, 0, &lo, &hi);
+        widen(base, p99_of, 0, &lo, &hi);
+        put_text(y + 3, 0, "base", 7);
+        spark_of(app, base, y + 3, 7, w, p99_of, 0, lo > 0 ? lo : 1,
+                 hi > lo ? hi : lo + 1, true);
+        put_fmt(y + 3, 7 + w + 1, 25, "p99 of run %lld",
+                (long long)app->baseline.info.id);
+    }
 }
 
 /* --- Advisor line and log ------------------------------------------------ */
@@ -642,6 +681,8 @@ static void draw_strip(struct app *app, const struct frame *f)
         mvaddstr(y, x, G.h);
     attroff(screen_attr(TONE_DIM));
     draw_charts(app, f);
+    if (app->has_baseline)
+        y++;                        /* the baseline took a row */
     advisor_line(app, line, sizeof line);
     put_text(y + 4, 0, line, f->cols);
     log_rows = f->rows - (y + 5) - 1;
@@ -808,6 +849,7 @@ const char *const help_lines[] = {
     "  :set NAME.KEY VALUE  :delete NAME  :users N  :run  :pause  :step",
     "  :restart  :export FILE  :open FILE  :undo  :redo  :layout  :quit",
     "  :select NAME  :rename OLD NEW  :seed N",
+    "  :save [NAME]  :save! NAME  :baseline RUN|off   (the database)",
     "",
     "Boxes: name, instances, busiest resource bar, the figure that",
     "matters for the kind. ! and BOTTLENECK mark the bottleneck.",
@@ -919,7 +961,7 @@ void draw_screen(struct app *app)
 {
     struct frame f;
 
-    plan_frame(&f);
+    plan_frame(app, &f);
     if (f.cols < MIN_COLS || f.rows < MIN_ROWS) {
         draw_too_small(f.rows, f.cols);
         refresh();

@@ -180,6 +180,17 @@ static void note_result(struct app *app, const struct step_result *st)
                 st->error_frac * 100);
 }
 
+/* Whether the history is the ramp's steps in order, on one design. */
+static bool whole_ramp(const struct live *lv, const double *steps, int n)
+{
+    if (lv->nhist != n)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (lv->hist[i].users != steps[i])
+            return false;
+    return true;
+}
+
 /* The step is measured: keep it, then go on or stop. */
 static void step_done(struct app *app)
 {
@@ -208,6 +219,9 @@ static void step_done(struct app *app)
     if (i >= n) {
         lv->running = false;
         app_log(app, "ramp finished at %.0f users", lv->users);
+        app_message(app, false, "ramp finished: r runs it again");
+        if (whole_ramp(lv, steps, n))
+            store_ui_save_ramp(app);
     }
 }
 
