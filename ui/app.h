@@ -155,6 +155,9 @@ void store_ui_save(struct app *app, const char *name, bool replace);
 void store_ui_baseline(struct app *app, const char *id);
 void store_ui_free(struct app *app);
 
+/* Open the saved scenario called name; false (with a message) if none. */
+bool store_ui_open(struct app *app, const char *name);
+
 /* Keep a ramp run from its first step to its last as a stored run. */
 void store_ui_save_ramp(struct app *app);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "datadir.h"
 #include "scenario_yaml.h"
 
 static const char *const commands[] = {
@@ -89,13 +90,25 @@ static void export_to(struct app *app, const char *path)
     app_message(app, false, "exported to %s", path);
 }
 
-static void open_file(struct app *app, const char *path)
+static void open_file(struct app *app, const char *arg)
 {
-    char err[1024];
+    char err[1024], shipped[1024];
     struct scenario probe;
+    const char *path;
 
-    if (!path || !*path) {
+    if (!arg || !*arg) {
         app_message(app, true, "open needs a file name");
+        return;
+    }
+    path = datadir_scenario(arg, shipped, sizeof shipped);
+    /* Not a file: perhaps a scenario saved in the database. */
+    if (access(path, F_OK) != 0 && !strchr(path, '/')) {
+        if (app->dirty) {
+            app_message(app, true, "export or :save first, or :q! then "
+                        "reopen: there are unsaved changes");
+            return;
+        }
+        store_ui_open(app, path);
         return;
     }
     /* Check the file first, so a bad one costs nothing. */

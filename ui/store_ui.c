@@ -118,3 +118,32 @@ void store_ui_save_ramp(struct app *app)
         app_log(app, "ramp not saved: %s", store_errmsg(st));
     store_close(st);
 }
+
+bool store_ui_open(struct app *app, const char *name)
+{
+    struct store *st = open_user_store(app);
+    struct scenario loaded;
+    int rc;
+
+    if (!st)
+        return false;
+    rc = store_scenario_load(st, name, &loaded);
+    if (rc != STORE_OK) {
+        scenario_free(&loaded);
+        app_message(app, true, "no file or saved scenario called '%s'",
+                    name);
+        store_close(st);
+        return false;
+    }
+    store_close(st);
+    scenario_free(&app->sc);
+    app->sc = loaded;
+    layout_auto(&app->sc);
+    app->path[0] = '\0';
+    app->dirty = false;
+    app->sel = app->sc.ncomponents > 0 ? app->sc.entry : -1;
+    edit_clear_history(app);
+    live_clear(app);
+    app_log(app, "opened saved scenario '%s'", name);
+    return true;
+}
