@@ -15,6 +15,7 @@ PKGS     = ncursesw sqlite3 yaml-0.1
 TESTPKGS = cmocka
 
 CC      ?= cc
+FUZZ_CC ?= clang
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
 # Link-time optimisation lets the compiler inline the engine's calls into
@@ -32,6 +33,15 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 BUILD    = build-san
+LTO      =
+endif
+# FUZZ=1 (set by make fuzz): clang, libFuzzer's coverage, ASan and UBSan.
+ifeq ($(FUZZ),1)
+CC       = $(FUZZ_CC)
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+BUILD    = build-fuzz
 LTO      =
 endif
 CFLAGS  += $(LTO)
@@ -59,7 +69,7 @@ TEST_SUPPORT = $(wildcard tests/support_*.c)
 .DELETE_ON_ERROR:
 
 .PHONY: all run test bench install uninstall clean deps check-deps unit e2e \
-        FORCE
+        fuzz fuzz-run FORCE
 
 all: check-deps $(PROGRAM)
 
@@ -134,6 +144,25 @@ $(BUILD)/tests/bench_engine: tests/bench_engine.c $(BUILD)/libarchsim.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libarchsim.a \
 	    $(PKG_LIBS) -lm
 
+# make fuzz: the scenario loader and the ':' command line under libFuzzer,
+# both at once, each for FUZZ_SECONDS (tests/fuzz/run.sh). Crashes are
+# written to build-fuzz/; each one fixed goes to tests/fuzz/regress/,
+# which make test replays (tests/test_fuzz_regress.c).
+FUZZ_SECONDS ?= 600
+
+fuzz:
+	@sh tests/deps.sh fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
+
+fuzz-run: $(BUILD)/fuzz_scenario $(BUILD)/fuzz_command
+	@sh tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libarchsim.a
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libarchsim.a $(PKG_LIBS) -lm
+
+$(BUILD)/tests/test_fuzz_regress: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
 # The man pages name the installed data directory as /usr/local/share/
 # archsim; installing writes the real one in.
 install: $(PROGRAM)
@@ -157,4 +186,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

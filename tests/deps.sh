@@ -24,12 +24,25 @@ then
     missing="$missing python3-simpy3"
 fi
 # Tools the tests drive: mandoc -Tlint checks the man pages
-# (tests/e2e_man.sh), tmux runs the interface (tests/e2e_tui.sh).
-for tool in mandoc tmux; do
+# (tests/e2e_man.sh), tmux runs the interface (tests/e2e_tui.sh),
+# valgrind runs a whole ramp (make check-valgrind).
+for tool in mandoc tmux valgrind; do
     if [ "$mode" = install ] && ! command -v $tool >/dev/null 2>&1; then
         missing="$missing $tool"
     fi
 done
+# make fuzz (mode "fuzz"): clang and its libFuzzer runtime.
+if [ "$mode" = fuzz ]; then
+    command -v clang >/dev/null 2>&1 || missing="$missing clang"
+    probe=$(mktemp)
+    if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)
+              { (void)d; (void)n; return 0; }' |
+         clang -x c -fsanitize=fuzzer -o "$probe" - >/dev/null 2>&1; then
+        missing="$missing libclang-rt-14-dev"
+    fi
+    rm -f "$probe"
+    mode=install
+fi
 missing=$(echo $missing)
 
 [ -z "$missing" ] && exit 0
@@ -62,6 +75,7 @@ fi
 echo "archsim: please install these with your package manager:" >&2
 echo "  $missing" >&2
 echo "  (Debian names; elsewhere: ncursesw, sqlite3, libyaml, cmocka" \
-     "development packages, pkg-config, mandoc and tmux for the tests," \
-     "and python3 simpy for make bench)" >&2
+     "development packages, pkg-config, mandoc, tmux and valgrind for" \
+     "the tests, python3 simpy for make bench, clang with libFuzzer for" \
+     "make fuzz)" >&2
 exit 1
