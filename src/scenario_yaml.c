@@ -1193,8 +1193,7 @@ static bool is_control(uint32_t cp)
     return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
 }
 
-/* What is wrong with a name, or NULL. */
-static const char *name_problem(const char *text)
+const char *scenario_name_problem(const char *text)
 {
     const unsigned char *p = (const unsigned char *)text;
     size_t len = strlen(text);
@@ -1219,7 +1218,7 @@ static const char *name_problem(const char *text)
 static int store_name(struct loader *ld, const char *key,
                       const struct ynode *v, char *dst)
 {
-    const char *why = name_problem(v->text);
+    const char *why = scenario_name_problem(v->text);
     char shown[64];
 
     if (!why) {

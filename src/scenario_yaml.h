@@ -57,6 +57,14 @@ int parse_fraction(const char *text, double *out, char *err, size_t errlen);
 int scenario_set_field(struct component *c, const char *key,
                        const char *value, char *err, size_t errlen);
 
+/*
+ * What is wrong with name as the name of a scenario, component or region
+ * ("is empty", "is not valid UTF-8", ...), or NULL if nothing: a name is
+ * 1 to 255 bytes of UTF-8 without control characters. The TUI checks
+ * names it is given with this, so that what it exports loads again.
+ */
+const char *scenario_name_problem(const char *name);
+
 /* The current value of field f of c as a file would write it. */
 int scenario_format_field(const struct component *c, const struct field *f,
                           char *buf, size_t len);

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "datadir.h"
 #include "scenario_yaml.h"
+#include "yaml_tree.h"
 
 static const char *const commands[] = {
     "add", "connect", "delete", "disconnect", "export", "help", "layout",
@@ -208,24 +209,48 @@ static void cmd_users(struct app *app, const char *text)
     live_set_users(app, users);
 }
 
+/* Every mention of component from by name: calls, the entry and the
+ * scheduled failures (a region's latency names a region, not it). */
+static void rename_mentions(struct scenario *sc, const char *from,
+                            const char *to)
+{
+    for (int i = 0; i < sc->ncomponents; i++)
+        for (int j = 0; j < sc->components[i].ncalls; j++)
+            if (strcmp(sc->components[i].call_names[j], from) == 0)
+                snprintf(sc->components[i].call_names[j], NAME_BYTES,
+                         "%s", to);
+    if (strcmp(sc->entry_name, from) == 0)
+        snprintf(sc->entry_name, NAME_BYTES, "%s", to);
+    for (int i = 0; i < sc->nfailures; i++)
+        if (sc->failures[i].kind != FAIL_REGION_LATENCY &&
+            strcmp(sc->failures[i].component, from) == 0)
+            snprintf(sc->failures[i].component, NAME_BYTES, "%s", to);
+}
+
 static void cmd_rename(struct app *app, char **w, int n)
 {
+    const char *why;
+    char shown[64];
     int c;
 
-    if (n < 3 || (c = need_component(app, w[1])) < 0)
+    if (n < 3) {
+        app_message(app, true, "rename NAME NEW-NAME");
         return;
+    }
+    if ((c = need_component(app, w[1])) < 0)
+        return;
+    if ((why = scenario_name_problem(w[2])) != NULL) {
+        ytree_quote(w[2], shown, sizeof shown);
+        app_message(app, true, "'%s' %s; a name is 1 to 255 bytes of UTF-8 "
+                    "without control characters", shown, why);
+        return;
+    }
     if (scenario_find(&app->sc, w[2]) >= 0) {
         app_message(app, true, "'%s' is taken", w[2]);
         return;
     }
     edit_begin(app);
-    for (int i = 0; i < app->sc.ncomponents; i++)
-        for (int j = 0; j < app->sc.components[i].ncalls; j++)
-            if (strcmp(app->sc.components[i].call_names[j], w[1]) == 0)
-                snprintf(app->sc.components[i].call_names[j], NAME_BYTES,
-                         "%s", w[2]);
-    if (strcmp(app->sc.entry_name, w[1]) == 0)
-        snprintf(app->sc.entry_name, NAME_BYTES, "%s", w[2]);
+    rename_mentions(&app->sc, w[1], w[2]);
     snprintf(app->sc.components[c].name, NAME_BYTES, "%s", w[2]);
     edit_commit(app, "renamed");
 }

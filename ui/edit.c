@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "scenario_yaml.h"
+#include "yaml_tree.h"
 
 static int push(struct undo_stack *st, const struct scenario *sc)
 {
@@ -111,21 +112,42 @@ bool edit_redo(struct app *app)
     return swap(app, &app->redo, &app->undo, "redo");
 }
 
-/* A name not yet taken: base, base-2, base-3... */
+/* A name not yet taken: base, base-2, base-3... A long base is cut, at
+ * a character boundary, to leave room for the number. */
 static void fresh_name(const struct scenario *sc, const char *base,
                        char *out, size_t len)
 {
+    char stem[NAME_BYTES];
+    size_t cut;
+
     snprintf(out, len, "%s", base);
+    if (scenario_find(sc, out) < 0)
+        return;
+    snprintf(stem, sizeof stem, "%s", base);
+    cut = strlen(stem);
+    if (cut + 12 > len) {
+        cut = len - 12;
+        while (cut > 0 && ((unsigned char)stem[cut] & 0xc0) == 0x80)
+            cut--;
+        stem[cut] = '\0';
+    }
     for (int i = 2; scenario_find(sc, out) >= 0; i++)
-        snprintf(out, len, "%s-%d", base, i);
+        snprintf(out, len, "%s-%d", stem, i);
 }
 
 int edit_add(struct app *app, enum comp_kind kind, const char *name)
 {
-    char fresh[NAME_BYTES], what[NAME_BYTES + 32];
+    char fresh[NAME_BYTES], what[NAME_BYTES + 32], shown[64];
+    const char *why;
     struct component *c;
     int x, y;
 
+    if (name && *name && (why = scenario_name_problem(name)) != NULL) {
+        ytree_quote(name, shown, sizeof shown);
+        app_message(app, true, "'%s' %s; a name is 1 to 255 bytes of UTF-8 "
+                    "without control characters", shown, why);
+        return -1;
+    }
     fresh_name(&app->sc, name && *name ? name : kind_name(kind), fresh,
                sizeof fresh);
     layout_free_spot(&app->sc, app->sel, &x, &y);
@@ -219,27 +241,49 @@ static void drop_calls_to(struct scenario *sc, const char *name)
                 continue;
             memmove(c->call_names[j], c->call_names[j + 1],
                     (size_t)(c->ncalls - j - 1) * NAME_BYTES);
+            memmove(&c->call_pos[j], &c->call_pos[j + 1],
+                    (size_t)(c->ncalls - j - 1) * sizeof c->call_pos[0]);
             c->ncalls--;
             j--;
         }
     }
 }
 
+/* Remove the scheduled failures of the component called name; returns
+ * how many there were. */
+static int drop_failures_of(struct scenario *sc, const char *name)
+{
+    int kept = 0, n = sc->nfailures;
+
+    for (int i = 0; i < n; i++)
+        if (sc->failures[i].kind == FAIL_REGION_LATENCY ||
+            strcmp(sc->failures[i].component, name) != 0)
+            sc->failures[kept++] = sc->failures[i];
+    sc->nfailures = kept;
+    return n - kept;
+}
+
 bool edit_delete(struct app *app, int comp)
 {
-    char name[NAME_BYTES], what[NAME_BYTES + 16];
+    char name[NAME_BYTES], what[NAME_BYTES + 64];
     struct scenario *sc;
+    int failures;
 
     snprintf(name, sizeof name, "%s", app->sc.components[comp].name);
     edit_begin(app);
     sc = &app->sc;
     drop_calls_to(sc, name);
+    failures = drop_failures_of(sc, name);
     memmove(&sc->components[comp], &sc->components[comp + 1],
             (size_t)(sc->ncomponents - comp - 1) * sizeof *sc->components);
     sc->ncomponents--;
     if (strcmp(sc->entry_name, name) == 0)
         sc->entry_name[0] = '\0';
-    snprintf(what, sizeof what, "deleted %s", name);
+    if (failures > 0)
+        snprintf(what, sizeof what, "deleted %s and its %d scheduled "
+                 "failure%s", name, failures, failures == 1 ? "" : "s");
+    else
+        snprintf(what, sizeof what, "deleted %s", name);
     return edit_commit(app, what);
 }
 

@@ -8,6 +8,11 @@ set -u
 build=$1
 seconds=$2
 root=$(pwd)
+# fuzz_command saves to SQLite in a temporary directory: in memory, it
+# runs several times faster than on a disk that syncs.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    export TMPDIR=/dev/shm
+fi
 
 # name, longest input, seed directories
 run_one() {
