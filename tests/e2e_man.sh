@@ -2,7 +2,8 @@
 # The man pages against the program: both are clean under mandoc -Tlint;
 # every command and option that `archsim --help` and `archsim COMMAND
 # --help` print is in archsim.1; the examples of archsim.1 that run from
-# the source tree work; the example scenario of archsim-scenario.5 loads.
+# the source tree work (those that open the interface exit 69 here, with
+# no terminal); the example scenario of archsim-scenario.5 loads.
 # (tests/test_manpages.c checks archsim-scenario.5 against the code's
 # settings.) Run from the repository root with ARCHSIM=path/to/archsim.
 set -u
@@ -71,11 +72,33 @@ done
 
 # --- Examples -----------------------------------------------------------------
 # Lines of archsim.1 that start "build/archsim" run from the source tree:
-# each must run to the end (exit 0, or 1 for broken objectives).
+# each must run to the end (exit 0, or 1 for broken objectives). One whose
+# first word is no command opens the interface: here, without a terminal,
+# it must exit 69 and point to archsim run, and its scenario must load.
 grep '^build/archsim ' man/archsim.1 > "$T/examples"
 [ -s "$T/examples" ] || fail "archsim.1 has no examples to run"
 while IFS= read -r line; do
-    cmd="\"\$A\"${line#build/archsim}"
+    args=${line#build/archsim}
+    cmd="\"\$A\"$args"
+    first=$(echo "$args" | awk '{ print $1 }')
+    if [ -n "$first" ] && ! echo "$commands" | grep -qx -- "$first" &&
+       [ "${first#-}" = "$first" ]; then
+        ( eval "$cmd" ) < /dev/null > /dev/null 2> "$T/err"
+        rc=$?
+        if [ "$rc" = 69 ] && grep -q "archsim run" "$T/err"; then
+            pass "example (interface, no terminal): $line"
+        else
+            fail "example: $line: without a terminal, exit $rc, not 69" \
+                 "with a pointer to archsim run"; cat "$T/err"
+        fi
+        if "$A" check "$first" > /dev/null 2> "$T/err"; then
+            pass "example: the scenario of '$line' loads"
+        else
+            fail "example: the scenario of '$line' does not load"
+            cat "$T/err"
+        fi
+        continue
+    fi
     ( eval "$cmd" ) > /dev/null 2> "$T/err"
     rc=$?
     if [ "$rc" = 0 ] || [ "$rc" = 1 ]; then pass "example: $line"

@@ -1,9 +1,22 @@
 /*
- * test_manpages.c - man/archsim-scenario.5 against the code, so that a
- * setting, a name or a figure added or changed without its documentation
- * fails the build's tests.
+ * test_manpages.c - the man pages against the code, so that a setting, a
+ * name, a figure, a key or a command added or changed without its
+ * documentation fails the build's tests.
  *
- * What the page must have, and how it is found there:
+ * What man/archsim.1 must have, in its section THE TERMINAL INTERFACE,
+ * each as a word of Ic on an item's line (".It Ic d , Delete"):
+ *   - in its subsection Keys, every key of the interface's help overlay
+ *     (help_lines in ui/draw.c), read from the overlay's key columns;
+ *     "hjkl" stands for h, j, k and l, "arrows" for Left, Right, Up and
+ *     Down, "0-9" for 0 and 9;
+ *   - in its subsection The command line, every ':' command the help
+ *     overlay names, and every command the command line accepts (its
+ *     commands[] list and the names command_run() compares with, read
+ *     from ui/command.c), as ":NAME";
+ * and each ':' command that the section or the overlay names must be one
+ * the command line accepts.
+ *
+ * What man/archsim-scenario.5 must have, and how it is found there:
  *   - every row of scenario_fields as an item ".It Cm KEY Ar TYPE", TYPE
  *     being the word for the field's type (duration, count, ...); for the
  *     numeric ones the item's text names the range as "LO to HI" and the
@@ -30,6 +43,7 @@
 
 #include <cmocka.h>
 
+#include "app.h"
 #include "reference.h"
 #include "scenario.h"
 #include "scenario_yaml.h"
@@ -44,7 +58,7 @@ struct page {
     int n;
 };
 
-static struct page page5;
+static struct page page5, page1;
 
 static char *read_file(const char *rel)
 {
@@ -70,22 +84,31 @@ static char *read_file(const char *rel)
     return buf;
 }
 
-static int load_page(void **state)
+static void load_into(struct page *pg, const char *rel)
 {
     char *p;
 
-    (void)state;
-    page5.text = read_file("man/archsim-scenario.5");
-    page5.n = 0;
-    for (p = page5.text; *p && page5.n < MAX_LINES;) {
+    pg->text = read_file(rel);
+    pg->n = 0;
+    for (p = pg->text; *p;) {
         char *nl = strchr(p, '\n');
 
-        page5.lines[page5.n++] = p;
+        if (pg->n == MAX_LINES)
+            fail_msg("%s has more than %d lines: raise MAX_LINES", rel,
+                     MAX_LINES);
+        pg->lines[pg->n++] = p;
         if (!nl)
             break;
         *nl = '\0';
         p = nl + 1;
     }
+}
+
+static int load_page(void **state)
+{
+    (void)state;
+    load_into(&page5, "man/archsim-scenario.5");
+    load_into(&page1, "man/archsim.1");
     return 0;
 }
 
@@ -93,6 +116,7 @@ static int free_page(void **state)
 {
     (void)state;
     free(page5.text);
+    free(page1.text);
     return 0;
 }
 
@@ -542,6 +566,427 @@ static void test_sizes_table(void **state)
     assert_int_equal(wrong, 0);
 }
 
+/* --- archsim.1: the terminal interface's keys and commands ----------------- */
+
+#define MAX_NAMES 512
+#define NAME_LEN 64
+
+struct names {
+    char v[MAX_NAMES][NAME_LEN];
+    int n;
+};
+
+static void add_name(struct names *ns, const char *name, size_t len)
+{
+    if (len == 0 || len >= NAME_LEN)
+        fail_msg("a name of %zu bytes: '%.*s'", len, (int)len, name);
+    for (int i = 0; i < ns->n; i++)
+        if (strlen(ns->v[i]) == len && strncmp(ns->v[i], name, len) == 0)
+            return;
+    if (ns->n == MAX_NAMES)
+        fail_msg("more than %d names: raise MAX_NAMES", MAX_NAMES);
+    snprintf(ns->v[ns->n++], NAME_LEN, "%.*s", (int)len, name);
+}
+
+static bool has_name(const struct names *ns, const char *name)
+{
+    for (int i = 0; i < ns->n; i++)
+        if (strcmp(ns->v[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* mdoc's callable macros: a word of an Ic line that is one of these ends
+ * the Ic's words. */
+static bool mdoc_macro(const char *w)
+{
+    static const char *const macros[] = {
+        "Ac", "Ao", "Ap", "Aq", "Ar", "Bc", "Bo", "Bq", "Brc", "Bro",
+        "Brq", "Bx", "Cm", "Dc", "Do", "Dq", "Dv", "Dx", "Ec", "Em", "En",
+        "Eo", "Er", "Es", "Ev", "Fa", "Fc", "Fl", "Fn", "Fo", "Fr", "Ft",
+        "Fx", "Ic", "In", "Li", "Lk", "Ms", "Mt", "Nm", "No", "Ns", "Nx",
+        "Oc", "Oo", "Op", "Ox", "Pa", "Pc", "Pf", "Po", "Pq", "Qc", "Ql",
+        "Qo", "Qq", "Sc", "So", "Sq", "St", "Sx", "Sy", "Ta", "Tn", "Ux",
+        "Va", "Vt", "Xc", "Xo", "Xr",
+    };
+
+    for (size_t i = 0; i < sizeof macros / sizeof *macros; i++)
+        if (strcmp(w, macros[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A lone delimiter, which mdoc sets as punctuation, not as a word. */
+static bool mdoc_delimiter(const char *w)
+{
+    return w[0] && !w[1] && strchr(".,:;()[]?!|", w[0]);
+}
+
+/* A word of the page as it reads: without \& and with \- as '-'. */
+static void unescape(const char *w, char *out, size_t size)
+{
+    size_t n = 0;
+
+    for (; *w && n + 1 < size; w++) {
+        if (w[0] == '\\' && w[1] == '&') {
+            w++;
+        } else if (w[0] == '\\' && (w[1] == '-' || w[1] == 'e')) {
+            out[n++] = w[1] == '-' ? '-' : '\\';
+            w++;
+        } else {
+            out[n++] = *w;
+        }
+    }
+    out[n] = '\0';
+}
+
+/* The words set by Ic on the macro lines of archsim.1's section called
+ * section, and within it of the subsection called sub unless sub is NULL;
+ * only on the items' own lines (".It Ic ...") when items is true. Fails
+ * when the page has no such section or subsection. */
+static void ic_words(const char *section, const char *sub, bool items,
+                     struct names *out)
+{
+    char head[128], subhead[128], copy[1024], *w[MAX_WORDS];
+    bool in = false, in_sub = sub == NULL, seen = false;
+
+    snprintf(head, sizeof head, ".Sh %s", section);
+    snprintf(subhead, sizeof subhead, ".Ss %s", sub ? sub : "");
+    out->n = 0;
+    for (int i = 0; i < page1.n; i++) {
+        const char *l = page1.lines[i];
+        bool ic;
+        int n;
+
+        if (strncmp(l, ".Sh ", 4) == 0) {
+            in = strcmp(l, head) == 0;
+            in_sub = sub == NULL;
+            seen = seen || (in && in_sub);
+            continue;
+        }
+        if (sub && strncmp(l, ".Ss ", 4) == 0) {
+            in_sub = strcmp(l, subhead) == 0;
+            seen = seen || (in && in_sub);
+            continue;
+        }
+        if (!in || !in_sub || l[0] != '.' ||
+            (items && strncmp(l, ".It ", 4) != 0))
+            continue;
+        n = words_of(l, copy, sizeof copy, w);
+        ic = strcmp(w[0], ".Ic") == 0;
+        for (int j = 1; j < n; j++) {
+            char word[NAME_LEN];
+
+            if (strcmp(w[j], "Ic") == 0) {
+                ic = true;
+            } else if (mdoc_macro(w[j])) {
+                ic = false;
+            } else if (ic && !mdoc_delimiter(w[j])) {
+                unescape(w[j], word, sizeof word);
+                add_name(out, word, strlen(word));
+            }
+        }
+    }
+    if (!seen)
+        fail_msg("archsim.1 has no section '%s'%s%s", section,
+                 sub ? " with a subsection " : "", sub ? sub : "");
+}
+
+/* Keys of more than one letter that the page must name as they are. */
+static const char *const key_names[] = {
+    "space", "Enter", "Return", "Esc", "Escape", "Tab", "Delete", "Del",
+    "Backspace", "Insert", "Home", "End", "PgUp", "PgDn", "PageUp",
+    "PageDown", "arrows",
+};
+
+static bool named_key(const char *t)
+{
+    for (size_t i = 0; i < sizeof key_names / sizeof *key_names; i++)
+        if (strcmp(t, key_names[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool letters_of_one_case(const char *t)
+{
+    bool upper = isupper((unsigned char)t[0]) != 0;
+
+    for (; *t; t++)
+        if (!isalpha((unsigned char)*t) ||
+            (isupper((unsigned char)*t) != 0) != upper)
+            return false;
+    return true;
+}
+
+/* Whether a word of a key column names a key: one character, a key's
+ * name, a modifier with a key (Ctrl-R, S-Tab, S-arrows), a range (0-9),
+ * or a run of keys written together: "hjkl", "HJKL". Descriptions start
+ * with a word of two or more lower-case letters, which is none of these
+ * (but "hjkl", which is listed). */
+static bool key_like(const char *t)
+{
+    size_t len = strlen(t);
+
+    if (len == 1 || named_key(t) || strcmp(t, "hjkl") == 0)
+        return true;
+    if (len == 3 && t[1] == '-' && t[0] < t[2])
+        return true;
+    if (strncmp(t, "Ctrl-", 5) == 0 || strncmp(t, "C-", 2) == 0 ||
+        strncmp(t, "S-", 2) == 0 || strncmp(t, "M-", 2) == 0 ||
+        strncmp(t, "Alt-", 4) == 0 || strncmp(t, "Shift-", 6) == 0)
+        return len > 2 && t[len - 1] != '-';
+    if (t[0] == 'F' && len <= 3 && isdigit((unsigned char)t[1]))
+        return true;
+    return len >= 2 && isupper((unsigned char)t[0]) &&
+           letters_of_one_case(t);
+}
+
+/*
+ * The keys of the help overlay. Its paragraphs are separated by empty
+ * lines; from a line whose first word is a title ("Commands:", "Boxes:")
+ * to the end of its paragraph is prose, the rest is a table of keys. A row of the table is cells
+ * separated by two spaces or more: keys, then what they do, then more
+ * keys, and so on; a cell of keys may hold its description after one
+ * space ("0-9 type a user count"). A cell where keys are due but none is
+ * found fails the test: a key of a new kind must be taught to
+ * key_like().
+ */
+static void help_keys(struct names *keys)
+{
+    bool table = true;
+
+    keys->n = 0;
+    for (int i = 0; i < help_nlines; i++) {
+        const char *line = help_lines[i];
+        size_t first = strcspn(line, " ");
+        bool want_keys = true;
+        const char *p = line;
+
+        if (line[0] == '\0') {
+            table = true;
+            continue;
+        }
+        if (first > 1 && line[first - 1] == ':' &&
+            isalpha((unsigned char)line[0]))
+            table = false;          /* a title: prose to the empty line */
+        if (!table || line[0] == ' ')
+            continue;               /* prose, or a description goes on */
+        while (*p) {
+            const char *end = strstr(p, "  ");
+            size_t cell = end ? (size_t)(end - p) : strlen(p);
+            char text[256], *w[MAX_WORDS];
+            int n, k = 0;
+
+            if (cell >= sizeof text)
+                fail_msg("help line %d: a cell too long: '%s'", i, line);
+            snprintf(text, sizeof text, "%.*s", (int)cell, p);
+            n = split(text, text, sizeof text, w, MAX_WORDS);
+            if (want_keys) {
+                /* keys, "/" between two of them being no key */
+                for (; k < n && key_like(w[k]); k++)
+                    if (strcmp(w[k], "/") != 0 || k == 0 || k + 1 == n ||
+                        !key_like(w[k + 1]))
+                        add_name(keys, w[k], strlen(w[k]));
+                if (k == 0)
+                    fail_msg("help line %d: no key where one is due in "
+                             "'%s' (at '%s'): teach key_like() the new "
+                             "key", i, line, text);
+                want_keys = k < n;      /* its own description */
+            } else {
+                want_keys = true;
+            }
+            p += cell;
+            p += strspn(p, " ");
+        }
+    }
+}
+
+/* The ':' commands the help overlay names anywhere: ":NAME" after a
+ * space, an opening parenthesis or at the start of a line. */
+static void help_commands(struct names *cmds)
+{
+    cmds->n = 0;
+    for (int i = 0; i < help_nlines; i++) {
+        const char *l = help_lines[i];
+
+        for (const char *c = l; (c = strchr(c, ':')) != NULL; c++) {
+            size_t len = 0;
+
+            if (c > l && c[-1] != ' ' && c[-1] != '(')
+                continue;
+            while (islower((unsigned char)c[1 + len]) ||
+                   c[1 + len] == '!' || c[1 + len] == '-')
+                len++;
+            if (len > 0 && islower((unsigned char)c[1]))
+                add_name(cmds, c + 1, len);
+        }
+    }
+}
+
+/* The words a help key stands for in the page; n of them, at most 4. */
+static int key_words(const char *key, char out[4][NAME_LEN])
+{
+    static const char *const arrows[] = {"Left", "Right", "Up", "Down"};
+    size_t len = strlen(key);
+
+    if (strcmp(key, "arrows") == 0 || strcmp(key, "S-arrows") == 0) {
+        for (int i = 0; i < 4; i++)
+            snprintf(out[i], NAME_LEN, "%s%s", key[0] == 'S' ? "S-" : "",
+                     arrows[i]);
+        return 4;
+    }
+    if (len == 3 && key[1] == '-' && key[0] < key[2]) {     /* 0-9 */
+        snprintf(out[0], NAME_LEN, "%c", key[0]);
+        snprintf(out[1], NAME_LEN, "%c", key[2]);
+        return 2;
+    }
+    if (len >= 2 && len <= 4 && !named_key(key) && letters_of_one_case(key)) {
+        for (size_t i = 0; i < len; i++)
+            snprintf(out[i], NAME_LEN, "%c", key[i]);
+        return (int)len;
+    }
+    snprintf(out[0], NAME_LEN, "%s", key);
+    return 1;
+}
+
+/* Whether the page names key, itself or each of the words it stands
+ * for; if not, the first word it lacks is in missing. */
+static bool key_documented(const struct names *ic, const char *key,
+                           char missing[NAME_LEN])
+{
+    char words[4][NAME_LEN];
+    int n = key_words(key, words);
+
+    if (has_name(ic, key))
+        return true;
+    for (int i = 0; i < n; i++) {
+        if (!has_name(ic, words[i])) {
+            snprintf(missing, NAME_LEN, "%s", words[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The command line's names, read from ui/command.c: the strings of its
+ * commands[] list (what Tab completes), and every name that command_run()
+ * and its helpers compare the first word with, strcmp(w[0], "NAME") or
+ * strcmp(cmd, "NAME") (aliases such as "q!" and "import").
+ */
+static void source_commands(struct names *listed, struct names *accepted)
+{
+    char *src = read_file("ui/command.c");
+    const char *list = strstr(src, "commands[] = {");
+    const char *end = list ? strstr(list, "};") : NULL;
+    static const char *const pats[] = {"strcmp(w[0], \"", "strcmp(cmd, \""};
+
+    listed->n = accepted->n = 0;
+    if (!list || !end)
+        fail_msg("ui/command.c has no 'commands[] = {' ... '};': update "
+                 "source_commands()");
+    for (const char *q = strchr(list, '"'); q && q < end;) {
+        const char *close = strchr(q + 1, '"');
+
+        if (!close)
+            break;
+        add_name(listed, q + 1, (size_t)(close - q - 1));
+        add_name(accepted, q + 1, (size_t)(close - q - 1));
+        q = strchr(close + 1, '"');
+    }
+    for (size_t k = 0; k < sizeof pats / sizeof *pats; k++) {
+        for (const char *q = strstr(src, pats[k]); q;
+             q = strstr(q + 1, pats[k])) {
+            const char *name = q + strlen(pats[k]);
+            const char *close = strchr(name, '"');
+
+            if (close)
+                add_name(accepted, name, (size_t)(close - name));
+        }
+    }
+    free(src);
+}
+
+static void test_help_keys_are_documented(void **state)
+{
+    static const char *const sentinels[] = {"space", "q", "?", ":", "u"};
+    struct names keys, ic;
+    int missing = 0;
+
+    (void)state;
+    help_keys(&keys);
+    ic_words("THE TERMINAL INTERFACE", "Keys", true, &ic);
+    for (size_t s = 0; s < sizeof sentinels / sizeof *sentinels; s++)
+        if (!has_name(&keys, sentinels[s]))
+            fail_msg("the key '%s' was not found in the help overlay: "
+                     "update help_keys()", sentinels[s]);
+    for (int i = 0; i < keys.n; i++) {
+        char word[NAME_LEN];
+
+        if (!key_documented(&ic, keys.v[i], word)) {
+            print_error("archsim.1 lacks an item for the key '%s' (%s in "
+                        "the help overlay): '.It Ic %s' in THE TERMINAL "
+                        "INTERFACE, Keys\n", word, keys.v[i], word);
+            missing++;
+        }
+    }
+    assert_int_equal(missing, 0);
+}
+
+static void test_commands_are_documented(void **state)
+{
+    static const char *const sentinels[] = {
+        "add", "connect", "set", "users", "export", "open", "undo", "quit",
+    };
+    struct names listed, accepted, help, ic, named;
+    int missing = 0;
+    char want[NAME_LEN + 1];
+
+    (void)state;
+    source_commands(&listed, &accepted);
+    help_commands(&help);
+    ic_words("THE TERMINAL INTERFACE", "The command line", true, &ic);
+    ic_words("THE TERMINAL INTERFACE", NULL, false, &named);
+    for (size_t s = 0; s < sizeof sentinels / sizeof *sentinels; s++) {
+        if (!has_name(&listed, sentinels[s]))
+            fail_msg("the command '%s' was not found in ui/command.c's "
+                     "commands[]: update source_commands()", sentinels[s]);
+        if (!has_name(&help, sentinels[s]))
+            fail_msg("the command ':%s' was not found in the help overlay: "
+                     "update help_commands()", sentinels[s]);
+    }
+    for (int i = 0; i < accepted.n; i++) {
+        snprintf(want, sizeof want, ":%s", accepted.v[i]);
+        if (!has_name(&ic, want)) {
+            print_error("archsim.1 lacks an item for the command '%s' of "
+                        "ui/command.c ('.It Ic %s' in THE TERMINAL "
+                        "INTERFACE, The command line)\n", want, want);
+            missing++;
+        }
+    }
+    for (int i = 0; i < help.n; i++) {
+        snprintf(want, sizeof want, ":%s", help.v[i]);
+        if (!has_name(&accepted, help.v[i])) {
+            print_error("the help overlay names '%s', which the command "
+                        "line does not accept\n", want);
+            missing++;
+        } else if (!has_name(&ic, want)) {
+            print_error("archsim.1 lacks an item for the command '%s' of "
+                        "the help overlay\n", want);
+            missing++;
+        }
+    }
+    for (int i = 0; i < named.n; i++) {
+        if (named.v[i][0] == ':' && named.v[i][1] &&
+            !has_name(&accepted, named.v[i] + 1)) {
+            print_error("archsim.1 documents '%s', which the command line "
+                        "does not accept\n", named.v[i]);
+            missing++;
+        }
+    }
+    assert_int_equal(missing, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +995,8 @@ int main(void)
         cmocka_unit_test(test_loader_keys_are_items),
         cmocka_unit_test(test_names_are_documented),
         cmocka_unit_test(test_sizes_table),
+        cmocka_unit_test(test_help_keys_are_documented),
+        cmocka_unit_test(test_commands_are_documented),
     };
 
     return cmocka_run_group_tests(tests, load_page, free_page);
