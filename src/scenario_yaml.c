@@ -2380,3 +2380,69 @@ int scenario_format_field(const struct component *c, const struct field *f,
     free(text);
     return 0;
 }
+
+/* The row for one dotted key ("users.ramp.to") under table t, with the
+ * base its offset applies to; NULL when there is none. */
+static const struct setting *find_path(const struct table *t, char *path,
+                                       void **base)
+{
+    char *dot = strchr(path, '.');
+    const struct setting *row;
+
+    if (dot)
+        *dot = '\0';
+    row = find_row(t, path);
+    if (!row)
+        return NULL;
+    if (!dot)
+        return row;
+    if (row->type != V_TABLE)
+        return NULL;
+    *base = (char *)*base + row->offset;
+    return find_path(row->sub, dot + 1, base);
+}
+
+int scenario_set_top(struct scenario *s, const char *key, const char *value,
+                     char *err, size_t errlen)
+{
+    struct scenario edited;
+    struct loader ld = {.s = &edited, .err = err, .errlen = errlen,
+                        .bare = true};
+    const struct setting *row;
+    char path[128];
+    void *base;
+    struct ytree tree;
+    struct yerror yerr;
+    int rc;
+
+    if (scenario_copy(&edited, s) < 0) {
+        say(err, errlen, "out of memory");
+        return -1;
+    }
+    base = &edited;
+    snprintf(path, sizeof path, "%s", key);
+    row = find_path(&top_table, path, &base);
+    if (!row || row->type == V_TABLE || strcmp(key, "components") == 0 ||
+        strcmp(key, "failures") == 0 || strcmp(key, "archsim") == 0) {
+        say(err, errlen, "'%s' is not a scenario setting (such as "
+            "users.think, users.ramp.to, objectives.p99, objectives.budget, "
+            "mix, network.hop, entry, name)", key);
+        scenario_free(&edited);
+        return -1;
+    }
+    rc = ytree_parse(&tree, value, strlen(value), &yerr);
+    if (rc < 0)
+        say(err, errlen, "'%s' is not a value: %s", value, yerr.message);
+    else if (!tree.root)
+        rc = fail(&ld, NULL, "%s needs a value", key);
+    else
+        rc = store(&ld, row, base, key, tree.root);
+    ytree_free(&tree);
+    if (rc == 0) {
+        scenario_free(s);
+        *s = edited;
+    } else {
+        scenario_free(&edited);
+    }
+    return rc;
+}

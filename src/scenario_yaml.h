@@ -65,6 +65,15 @@ int scenario_set_field(struct component *c, const char *key,
  */
 const char *scenario_name_problem(const char *name);
 
+/*
+ * Set one scenario-wide setting by its dotted path as in a file
+ * ("users.think", "users.ramp.to", "objectives.budget", "network.hop",
+ * "entry", "mix" with a whole mapping), with the loader's rules. On an
+ * error s is unchanged. The caller validates the whole afterwards.
+ */
+int scenario_set_top(struct scenario *s, const char *key, const char *value,
+                     char *err, size_t errlen);
+
 /* The current value of field f of c as a file would write it. */
 int scenario_format_field(const struct component *c, const struct field *f,
                           char *buf, size_t len);

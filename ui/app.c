@@ -61,4 +61,6 @@ void app_message(struct app *app, bool error, const char *fmt, ...)
     vsnprintf(app->message, sizeof app->message, fmt, ap);
     va_end(ap);
     app->message_is_error = error;
+    if (error)                      /* kept whole where it can be read */
+        app_log(app, "%s", app->message);
 }

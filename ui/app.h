@@ -103,6 +103,8 @@ struct app {
     bool unicode;
     bool color;
     bool mouse;
+    int moving;                     /* box of the last move, or -1 */
+    int help_top;                   /* first help line shown */
     int drag_comp;                  /* box being dragged, or -1 */
     int drag_dx, drag_dy;
 };
@@ -133,7 +135,14 @@ bool edit_connect(struct app *app, int from, int to);
 bool edit_disconnect(struct app *app, int from, int to);
 bool edit_delete(struct app *app, int comp);
 bool edit_set(struct app *app, int comp, const char *key, const char *value);
-void edit_move(struct app *app, int comp, int x, int y);
+/* Move a box to (x, y) unless another is there; false if not moved. */
+bool edit_move(struct app *app, int comp, int x, int y);
+
+/* Move a box one step, hopping over any box in the way. */
+void edit_step_move(struct app *app, int comp, int dx, int dy);
+
+/* Set a scenario-wide setting ("objectives.budget", "entry", ...). */
+bool edit_set_top(struct app *app, const char *key, const char *value);
 
 /* --- live.c -------------------------------------------------------------- */
 

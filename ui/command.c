@@ -18,7 +18,7 @@ static const char *const commands[] = {
     "add", "connect", "delete", "disconnect", "export", "help", "layout",
     "open", "pause", "quit", "redo", "rename", "restart", "run", "seed",
     "select", "set", "step", "undo", "users", "write", "fail", "save",
-    "save!", "baseline",
+    "save!", "baseline", "entry", "open!",
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -51,9 +51,10 @@ static int need_component(struct app *app, const char *name)
 {
     int c = name ? scenario_find(&app->sc, name) : -1;
 
-    if (c < 0)
-        app_message(app, true, "no component is called '%s'",
-                    name ? name : "");
+    if (!name)
+        app_message(app, true, "which component? Tab lists them");
+    else if (c < 0)
+        app_message(app, true, "no component is called '%s'", name);
     return c;
 }
 
@@ -61,16 +62,17 @@ static int need_component(struct app *app, const char *name)
 
 /* Write to a temporary file beside path, then rename it over path, so
  * a failed write never leaves a half-written file where a good one was. */
-static void export_to(struct app *app, const char *path)
+static void export_to(struct app *app, const char *where)
 {
-    char tmp[1100];
+    char tmp[1100], path[sizeof app->path];
     FILE *out;
     int rc;
 
-    if (!path || !*path) {
+    if (!where || !*where) {
         app_message(app, true, "export needs a file name");
         return;
     }
+    snprintf(path, sizeof path, "%s", where);   /* where may be app->path */
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
     out = fopen(tmp, "w");
     if (!out) {
@@ -91,7 +93,7 @@ static void export_to(struct app *app, const char *path)
     app_message(app, false, "exported to %s", path);
 }
 
-static void open_file(struct app *app, const char *arg)
+static void open_file(struct app *app, const char *arg, bool force)
 {
     char err[1024], shipped[1024];
     struct scenario probe;
@@ -104,9 +106,9 @@ static void open_file(struct app *app, const char *arg)
     path = datadir_scenario(arg, shipped, sizeof shipped);
     /* Not a file: perhaps a scenario saved in the database. */
     if (access(path, F_OK) != 0 && !strchr(path, '/')) {
-        if (app->dirty) {
-            app_message(app, true, "export or :save first, or :q! then "
-                        "reopen: there are unsaved changes");
+        if (app->dirty && !force) {
+            app_message(app, true, "there are unsaved changes: :save or "
+                        ":export them, or :open! %s drops them", path);
             return;
         }
         store_ui_open(app, path);
@@ -119,7 +121,7 @@ static void open_file(struct app *app, const char *arg)
         return;
     }
     scenario_free(&probe);
-    if (app->dirty) {
+    if (app->dirty && !force) {
         snprintf(app->pending_path, sizeof app->pending_path, "%s", path);
         app->mode = MODE_CONFIRM;
         app->confirm = CONFIRM_OPEN;
@@ -183,13 +185,13 @@ static void cmd_set(struct app *app, char *target, const char *value)
             best_len = len;
         }
     }
-    if (best < 0 && app->sel >= 0 && !strchr(target, '.')) {
+    if (best < 0 && app->sel >= 0 && !strchr(target, '.') &&
+        field_find(target, app->sc.components[app->sel].kind)) {
         edit_set(app, app->sel, target, value);
         return;
     }
     if (best < 0) {
-        app_message(app, true, "set NAME.KEY VALUE: no component in '%s'",
-                    target);
+        edit_set_top(app, target, value);     /* users.think, entry, ... */
         return;
     }
     edit_set(app, best, target + best_len + 1, value);
@@ -276,6 +278,7 @@ static bool run_control(struct app *app, const char *cmd)
     } else if (strcmp(cmd, "restart") == 0) {
         live_clear(app);
         app->live.running = app->sc.ncomponents > 0;
+        app_log(app, "ramp restarted");
     } else {
         return false;
     }
@@ -308,8 +311,9 @@ static void cmd_seed(struct app *app, const char *text)
         app_message(app, true, "seed takes a whole number");
         return;
     }
+    errno = 0;
     seed = strtoull(text, &end, 10);
-    if (*end) {
+    if (*end || errno == ERANGE) {
         app_message(app, true, "seed takes a whole number, not '%s'", text);
         return;
     }
@@ -318,14 +322,80 @@ static void cmd_seed(struct app *app, const char *text)
     edit_commit(app, "new seed");
 }
 
+/* The most words a command takes, itself included; 0 when unknown. */
+static int max_words(const char *cmd)
+{
+    static const struct { const char *name; int words; } limits[] = {
+        {"run", 1}, {"pause", 1}, {"step", 1}, {"restart", 1}, {"undo", 1},
+        {"redo", 1}, {"help", 1}, {"quit", 1}, {"q", 1}, {"quit!", 1},
+        {"q!", 1}, {"layout", 1}, {"add", 3}, {"connect", 3},
+        {"disconnect", 3}, {"delete", 2}, {"users", 2}, {"rename", 3},
+        {"select", 2}, {"seed", 2}, {"save", 2}, {"save!", 2},
+        {"baseline", 2}, {"entry", 2}, {"fail", 2},
+    };
+
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        if (strcmp(limits[i].name, cmd) == 0)
+            return limits[i].words;
+    return 0;
+}
+
+/* The rest of the line after the command word: a file name may hold
+ * spaces. */
+static const char *rest_of(const char *text)
+{
+    while (*text == ' ')
+        text++;
+    while (*text && *text != ' ')
+        text++;
+    while (*text == ' ')
+        text++;
+    return text;
+}
+
+static bool too_many(struct app *app, char **w, int n)
+{
+    int most = max_words(w[0]);
+
+    if (most == 0 || n <= most)
+        return false;
+    app_message(app, true, ":%s takes at most %d argument%s; see :help",
+                w[0], most - 1, most == 2 ? "" : "s");
+    return true;
+}
+
+static bool file_command(struct app *app, const char *cmd, const char *text)
+{
+    const char *arg = rest_of(text);
+
+    if (strcmp(cmd, "export") == 0 || strcmp(cmd, "write") == 0 ||
+        strcmp(cmd, "w") == 0)
+        export_to(app, *arg ? arg : app->path);
+    else if (strcmp(cmd, "open") == 0 || strcmp(cmd, "import") == 0)
+        open_file(app, arg, false);
+    else if (strcmp(cmd, "open!") == 0)
+        open_file(app, arg, true);
+    else
+        return false;
+    return true;
+}
+
 void command_run(struct app *app, const char *text)
 {
-    char line[1280], *w[MAX_WORDS] = {0};
+    char line[1280], *w[MAX_WORDS + 1] = {0};
     int n;
 
     snprintf(line, sizeof line, "%s", text);
     n = split(line, w);
-    if (n == 0 || run_control(app, w[0]) || history_or_quit(app, w[0]))
+    if (n == 0)
+        return;
+    if (file_command(app, w[0], text))
+        return;
+    if (n == MAX_WORDS && strchr(w[MAX_WORDS - 1], ' ') &&
+        strcmp(w[0], "set") != 0)
+        n++;                        /* more words than any command takes */
+    if (too_many(app, w, n) || run_control(app, w[0]) ||
+        history_or_quit(app, w[0]))
         return;
     if (strcmp(w[0], "add") == 0)
         cmd_add(app, w, n);
@@ -334,7 +404,7 @@ void command_run(struct app *app, const char *text)
     else if (strcmp(w[0], "disconnect") == 0)
         cmd_connect(app, w, n, false);
     else if (strcmp(w[0], "set") == 0)
-        cmd_set(app, w[1], n > 2 ? w[2] : NULL);
+        cmd_set(app, w[1], n > 2 ? rest_of(rest_of(text)) : NULL);
     else if (strcmp(w[0], "delete") == 0) {
         int c = need_component(app, w[1]);
 
@@ -342,12 +412,10 @@ void command_run(struct app *app, const char *text)
             input_ask_delete(app, c);
     } else if (strcmp(w[0], "users") == 0)
         cmd_users(app, w[1]);
-    else if (strcmp(w[0], "export") == 0 || strcmp(w[0], "write") == 0 ||
-             strcmp(w[0], "w") == 0)
-        export_to(app, n > 1 ? w[1] : app->path);
-    else if (strcmp(w[0], "open") == 0 || strcmp(w[0], "import") == 0)
-        open_file(app, w[1]);
-    else if (strcmp(w[0], "rename") == 0)
+    else if (strcmp(w[0], "entry") == 0) {
+        if (need_component(app, w[1]) >= 0)
+            edit_set_top(app, "entry", w[1]);
+    } else if (strcmp(w[0], "rename") == 0)
         cmd_rename(app, w, n);
     else if (strcmp(w[0], "select") == 0) {
         int c = need_component(app, w[1]);

@@ -15,6 +15,9 @@
 #include "scenario_yaml.h"
 #include "screen.h"
 
+/* From here a saturating resource is called the bottleneck. */
+#define BOTTLENECK_UTIL 0.8
+
 struct frame {
     int cols, rows;
     int diag_x, diag_y, diag_w, diag_h;
@@ -47,7 +50,8 @@ static int bottleneck(const struct app *app)
 {
     const struct step_result *st = live_last(app);
 
-    return st && st->bottleneck_util >= 0.5 ? st->bottleneck : -1;
+    return st && st->bottleneck_util >= BOTTLENECK_UTIL ? st->bottleneck
+                                                        : -1;
 }
 
 /* --- Status line --------------------------------------------------------- */
@@ -61,6 +65,16 @@ static void add_piece(char *line, size_t size, int cols, const char *piece)
         snprintf(line + used, size - used, "%s", piece);
 }
 
+/* Whether the design keeps its objectives at the last step, its budget
+ * included. */
+static bool holds_now(const struct app *app, const struct step_result *st)
+{
+    double budget = app->sc.objectives.budget;
+
+    return st->holds &&
+           (budget <= 0 || scenario_monthly_cost(&app->sc) <= budget);
+}
+
 static void draw_status(struct app *app, const struct frame *f)
 {
     const struct step_result *st = live_last(app);
@@ -68,6 +82,7 @@ static void draw_status(struct app *app, const struct frame *f)
     char users[16], rate[16], cap[16], p99[16], piece[NAME_BYTES + 64];
     char line[1024];
     double think = (double)app->sc.think / NS_PER_S;
+    double budget = app->sc.objectives.budget;
 
     format_count(users, sizeof users, lv->users);
     format_count(rate, sizeof rate, app->sc.user_model == USERS_OPEN
@@ -76,31 +91,33 @@ static void draw_status(struct app *app, const struct frame *f)
     snprintf(line, sizeof line, " %s%s", app->sc.name, app->dirty ? "*" : "");
     if (text_width(line) > f->cols / 3)
         line[0] = '\0';            /* too long to lead: it goes last */
-    snprintf(piece, sizeof piece, " | %s users %s/s", users, rate);
+    snprintf(piece, sizeof piece, "%s%s users %s/s", line[0] ? " | " : " ",
+             users, rate);
     add_piece(line, sizeof line, f->cols, piece);
     add_piece(line, sizeof line, f->cols, lv->running ? " | RUNNING" :
               lv->stepping ? " | STEPPING" : " | paused");
-    if (st) {
-        format_duration(p99, sizeof p99, (double)st->p99);
-        snprintf(piece, sizeof piece, " | %s p99 %s err %.1f%%",
-                 st->holds ? "OK" : "BROKEN", st->p99_known ? p99 : "?",
-                 st->error_frac * 100);
-        if (text_width(line) + text_width(piece) > f->cols)
-            snprintf(piece, sizeof piece, " | %s",
-                     st->holds ? "OK" : "BROKEN");
-        add_piece(line, sizeof line, f->cols, piece);
-    }
-    if (lv->capacity > 0) {
+    if (st)
+        add_piece(line, sizeof line, f->cols,
+                  holds_now(app, st) ? " | OK" : " | BROKEN");
+    /* The capacity is known once a ramp has found the knee. */
+    if (lv->first_broken >= 0) {
         snprintf(piece, sizeof piece, " | cap %s", cap);
         add_piece(line, sizeof line, f->cols, piece);
     }
-    snprintf(piece, sizeof piece, " | $%.0f/mo",
-             scenario_monthly_cost(&app->sc));
+    snprintf(piece, sizeof piece, budget > 0 && scenario_monthly_cost(
+             &app->sc) > budget ? " | $%.0f/mo OVER $%.0f" : " | $%.0f/mo",
+             scenario_monthly_cost(&app->sc), budget);
     add_piece(line, sizeof line, f->cols, piece);
+    if (st) {
+        format_duration(p99, sizeof p99, (double)st->p99);
+        snprintf(piece, sizeof piece, " | p99 %s err %.1f%%",
+                 st->p99_known ? p99 : "?", st->error_frac * 100);
+        add_piece(line, sizeof line, f->cols, piece);
+    }
+    add_piece(line, sizeof line, f->cols, " | ? help");
     snprintf(piece, sizeof piece, " | t=%.0fs",
              lv->sim ? (double)lv->sim->now / NS_PER_S : 0.0);
     add_piece(line, sizeof line, f->cols, piece);
-    add_piece(line, sizeof line, f->cols, " | ? help");
     if (line[0] != ' ') {           /* the name gave way: say it last */
         snprintf(piece, sizeof piece, " | %s", app->sc.name);
         add_piece(line, sizeof line, f->cols, piece);
@@ -474,12 +491,38 @@ static void follow_selection(struct app *app, const struct frame *f)
         app->view_y = c->y + BOX_H - f->diag_h;
 }
 
+/* Say so when boxes lie beyond the edges of the view. */
+static void offscreen_marks(const struct app *app, const struct frame *f)
+{
+    bool left = false, right = false, up = false, down = false;
+
+    for (int i = 0; i < app->sc.ncomponents; i++) {
+        const struct component *c = &app->sc.components[i];
+
+        left |= c->x < app->view_x;
+        right |= c->x + BOX_W > app->view_x + f->diag_w;
+        up |= c->y < app->view_y;
+        down |= c->y + BOX_H > app->view_y + f->diag_h;
+    }
+    attron(A_REVERSE);
+    if (right)
+        put_text(f->diag_y + f->diag_h / 2, f->diag_w - 5, "more>", 5);
+    if (left)
+        put_text(f->diag_y + f->diag_h / 2, 0, "<more", 5);
+    if (up)
+        put_text(f->diag_y, f->diag_w / 2 - 3, "^more^", 6);
+    if (down)
+        put_text(f->diag_y + f->diag_h - 1, f->diag_w / 2 - 3, "vmorev", 6);
+    attroff(A_REVERSE);
+}
+
 static void draw_diagram(struct app *app, const struct frame *f)
 {
     follow_selection(app, f);
     draw_arrows(app, f);
     for (int i = 0; i < app->sc.ncomponents; i++)
         draw_box(app, f, i);
+    offscreen_marks(app, f);
     if (app->sc.ncomponents == 0)
         put_text(f->diag_y + 1, 2, "No components yet: press a to add one.",
                  f->diag_w - 2);
@@ -585,6 +628,7 @@ static void axis_labels(const struct app *app, int y, int x, int w)
 {
     double from = log10(app->sc.ramp.from), to = log10(app->sc.ramp.to);
     char label[16];
+    int free_from = 0;              /* first column not yet labelled */
 
     put_blank(y, x, w);
     for (int d = (int)ceil(from); d <= (int)floor(to); d++) {
@@ -594,8 +638,10 @@ static void axis_labels(const struct app *app, int y, int x, int w)
         format_count(label, sizeof label, pow(10, d));
         if (col + text_width(label) > w)
             col = w - text_width(label);    /* the last one, right-aligned */
-        if (col >= 0)
-            put_text(y, x + col, label, w - col);
+        if (col < free_from)
+            continue;                       /* no room: skip, not overlap */
+        put_text(y, x + col, label, w - col);
+        free_from = col + text_width(label) + 1;
     }
 }
 
@@ -663,7 +709,8 @@ static void advisor_line(const struct app *app, char *buf, size_t len)
     cr = &st->comps[st->bottleneck];
     format_count(users, sizeof users, st->users);
     snprintf(buf, len, "%s users: %s %s (%s) cpu %.0f%%, %s %.0f%%%s",
-             users, cr->util >= 0.85 ? "bottleneck" : "busiest", c->name,
+             users, cr->util >= BOTTLENECK_UTIL ? "bottleneck" : "busiest",
+             c->name,
              kind_name(c->kind), cr->cpu * 100,
              c->kind == KIND_DATABASE ? "connections" :
              c->kind == KIND_QUEUE ? "workers" :
@@ -674,7 +721,7 @@ static void advisor_line(const struct app *app, char *buf, size_t len)
 static void draw_strip(struct app *app, const struct frame *f)
 {
     char line[512];
-    int y = f->strip_y, log_rows;
+    int y = f->strip_y, log_rows, skip;
 
     attron(screen_attr(TONE_DIM));
     for (int x = 0; x < f->cols; x++)
@@ -686,8 +733,11 @@ static void draw_strip(struct app *app, const struct frame *f)
     advisor_line(app, line, sizeof line);
     put_text(y + 4, 0, line, f->cols);
     log_rows = f->rows - (y + 5) - 1;
+    /* The newest log line is on the message line already: not twice. */
+    skip = app->message[0] && app->nlog > 0 &&
+           strcmp(app->log[app->nlog - 1], app->message) == 0;
     for (int i = 0; i < log_rows; i++) {
-        int k = app->nlog - log_rows + i;
+        int k = app->nlog - skip - log_rows + i;
 
         if (k >= 0)
             put_text(y + 5 + i, 0, app->log[k], f->cols);
@@ -702,9 +752,18 @@ static void draw_strip(struct app *app, const struct frame *f)
         return;
     }
     if (app->message[0]) {
+        /* A long message (a loader error, a question) takes two rows. */
+        bool two = text_width(app->message) > f->cols;
+        int row = f->rows - (two ? 2 : 1);
+
         put_blank(f->rows - 1, 0, f->cols);
+        if (two)
+            put_blank(row, 0, f->cols);
         attron(screen_attr(app->message_is_error ? TONE_HOT : TONE_PLAIN));
-        put_text(f->rows - 1, 0, app->message, f->cols);
+        put_text(row, 0, app->message, f->cols);
+        if (two)
+            put_text(row + 1, 0, app->message + byte_offset(app->message,
+                     f->cols), f->cols);
         attroff(screen_attr(app->message_is_error ? TONE_HOT : TONE_PLAIN));
     }
 }
@@ -835,7 +894,9 @@ const char *const help_lines[] = {
     "r          restart the ramp from the first step",
     "arrows hjkl  select a box            Tab / S-Tab  next / previous",
     "HJKL S-arrows  move the selected box (or drag it with the mouse)",
-    "a          add a component           c   connect: selected calls ...",
+    "a          add a component           c   connect the selected box to",
+    "                                          one it calls (then Enter)",
+    "E          make the selected box the entry, where users arrive",
     "e Enter    edit the selected box's settings",
     "d Delete   delete the selected box (asks first)",
     "x          remove a call from the selected box",
@@ -848,7 +909,8 @@ const char *const help_lines[] = {
     "Commands: :add KIND [NAME]  :connect A B  :disconnect A B",
     "  :set NAME.KEY VALUE  :delete NAME  :users N  :run  :pause  :step",
     "  :restart  :export FILE  :open FILE  :undo  :redo  :layout  :quit",
-    "  :select NAME  :rename OLD NEW  :seed N",
+    "  :select NAME  :rename OLD NEW  :seed N  :entry NAME  :open! FILE",
+    "  :set objectives.budget 2000/month (any scenario key by its path)",
     "  :save [NAME]  :save! NAME  :baseline RUN|off   (the database)",
     "",
     "Boxes: name, instances, busiest resource bar, the figure that",
@@ -856,16 +918,23 @@ const char *const help_lines[] = {
 };
 const int help_nlines = sizeof help_lines / sizeof help_lines[0];
 
-static void draw_help(const struct frame *f)
+static void draw_help(struct app *app, const struct frame *f)
 {
-    int w = f->cols - 4 < 72 ? f->cols - 4 : 72;
+    int w = f->cols - 4 < 74 ? f->cols - 4 : 74;
     int h = help_nlines + 3 < f->rows - 2 ? help_nlines + 3 : f->rows - 2;
-    int y = (f->rows - h) / 2, x = (f->cols - w) / 2;
+    int y = (f->rows - h) / 2, x = (f->cols - w) / 2, shown = h - 3;
+    bool more;
 
-    overlay_frame(y, x, h, w, "keys (any key closes)");
-    for (int i = 0; i < help_nlines && i < h - 3; i++)
-        put_text(y + 1 + i, x + 2, help_lines[i], w - 4);
-    put_text(y + h - 2, x + 2, "man archsim for everything", w - 4);
+    if (app->help_top > help_nlines - shown)
+        app->help_top = help_nlines - shown > 0 ? help_nlines - shown : 0;
+    more = app->help_top + shown < help_nlines;
+    overlay_frame(y, x, h, w, more || app->help_top > 0
+                  ? "keys (j/k scroll, other keys close)"
+                  : "keys (any key closes)");
+    for (int i = 0; i < shown && app->help_top + i < help_nlines; i++)
+        put_text(y + 1 + i, x + 2, help_lines[app->help_top + i], w - 4);
+    put_text(y + h - 2, x + 2, more ? "more below: j or space; man archsim "
+             "for everything" : "man archsim for everything", w - 4);
 }
 
 static const char *const kind_help[KIND_COUNT] = {
@@ -973,7 +1042,7 @@ void draw_screen(struct app *app)
     draw_side(app, &f);
     draw_strip(app, &f);
     if (app->mode == MODE_HELP)
-        draw_help(&f);
+        draw_help(app, &f);
     else if (app->mode == MODE_MENU)
         draw_menu(app, &f);
     else if (app->mode == MODE_FORM)

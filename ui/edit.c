@@ -64,6 +64,7 @@ bool edit_commit(struct app *app, const char *what)
 {
     char err[1024];
 
+    app->moving = -1;
     if (scenario_validate(&app->sc, err, sizeof err) < 0) {
         edit_cancel(app);
         scenario_validate(&app->sc, NULL, 0);
@@ -92,11 +93,12 @@ static bool swap(struct app *app, struct undo_stack *from,
         return false;
     }
     restore(app, from);
+    app->moving = -1;
     scenario_validate(&app->sc, NULL, 0);
     app->dirty = true;
     if (app->sel >= app->sc.ncomponents)
         app->sel = app->sc.ncomponents - 1;
-    app_message(app, false, "%s (%d more)", what, from->n);
+    app_message(app, false, "%s done (%d more to %s)", what, from->n, what);
     app_log(app, "%s", what);
     live_reset(app);
     return true;
@@ -203,6 +205,12 @@ bool edit_connect(struct app *app, int from, int to)
              app->sc.components[to].name);
     c->call_pos[at] = (struct src_pos){0, 0};
     c->ncalls++;
+    /* A balancer or CDN put in front of the entry takes the users. */
+    if ((c->kind == KIND_LB || c->kind == KIND_CDN) && to == app->sc.entry) {
+        snprintf(app->sc.entry_name, NAME_BYTES, "%s", c->name);
+        snprintf(what + strlen(what), sizeof what - strlen(what),
+                 "; users now arrive at %s", c->name);
+    }
     return edit_commit(app, what);
 }
 
@@ -298,14 +306,27 @@ bool edit_set(struct app *app, int comp, const char *key, const char *value)
     if (scenario_set_field(&app->sc.components[comp], key, value, err,
                            sizeof err) < 0) {
         edit_cancel(app);
-        app_message(app, true, "%s.%s: %s", app->sc.components[comp].name,
-                    key, err);
+        app_message(app, true, "%s: %s", app->sc.components[comp].name,
+                    err);
         return false;
     }
     return edit_commit(app, what);
 }
 
-void edit_move(struct app *app, int comp, int x, int y)
+/* Whether a box at (x, y) would cover another box than comp. */
+static bool covers(const struct scenario *sc, int comp, int x, int y)
+{
+    for (int i = 0; i < sc->ncomponents; i++) {
+        const struct component *o = &sc->components[i];
+
+        if (i != comp && x < o->x + BOX_W && o->x < x + BOX_W &&
+            y < o->y + BOX_H && o->y < y + BOX_H)
+            return true;
+    }
+    return false;
+}
+
+bool edit_move(struct app *app, int comp, int x, int y)
 {
     struct component *c = &app->sc.components[comp];
 
@@ -313,10 +334,48 @@ void edit_move(struct app *app, int comp, int x, int y)
         x = 0;
     if (y < 0)
         y = 0;
-    if (c->x == x && c->y == y)
-        return;
+    if ((c->x == x && c->y == y) || covers(&app->sc, comp, x, y))
+        return false;
+    /* A run of moves of one box is one step to undo. */
+    if (app->moving != comp) {
+        edit_begin(app);
+        c = &app->sc.components[comp];
+        app->moving = comp;
+    }
     c->x = x;
     c->y = y;
     c->placed = true;
     app->dirty = true;
+    return true;
+}
+
+void edit_step_move(struct app *app, int comp, int dx, int dy)
+{
+    const struct component *c = &app->sc.components[comp];
+
+    /* Hop over a box in the way rather than land on it. */
+    for (int k = 1; k < 200; k++) {
+        int x = c->x + dx * k, y = c->y + dy * k;
+
+        if (x < 0 || y < 0)
+            return;
+        if (!covers(&app->sc, comp, x, y)) {
+            edit_move(app, comp, x, y);
+            return;
+        }
+    }
+}
+
+bool edit_set_top(struct app *app, const char *key, const char *value)
+{
+    char err[512], what[600];
+
+    snprintf(what, sizeof what, "%s = %s", key, value);
+    edit_begin(app);
+    if (scenario_set_top(&app->sc, key, value, err, sizeof err) < 0) {
+        edit_cancel(app);
+        app_message(app, true, "%s: %s", key, err);
+        return false;
+    }
+    return edit_commit(app, what);
 }

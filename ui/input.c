@@ -84,12 +84,8 @@ static void cycle(struct app *app, int delta)
 
 static void move_selected(struct app *app, int dx, int dy)
 {
-    const struct component *c;
-
-    if (app->sel < 0)
-        return;
-    c = &app->sc.components[app->sel];
-    edit_move(app, app->sel, c->x + dx, c->y + dy);
+    if (app->sel >= 0)
+        edit_step_move(app, app->sel, dx, dy);
 }
 
 static void toggle_run(struct app *app)
@@ -101,7 +97,9 @@ static void toggle_run(struct app *app)
         return;
     }
     lv->running = !lv->running;
-    lv->one_step = false;
+    /* A step under way is finished before the pause, so its figures are
+     * whole. */
+    lv->one_step = !lv->running && lv->stepping;
     app_message(app, false, lv->running ? "running: space pauses"
                                         : "paused: space runs, . steps");
 }
@@ -159,6 +157,13 @@ static bool move_key(struct app *app, int key)
     }
 }
 
+/* Whether path is one of the scenarios archsim ships. */
+static bool is_shipped(const char *path)
+{
+    return strstr(path, "data/scenarios/") != NULL ||
+           strstr(path, "share/archsim/scenarios/") != NULL;
+}
+
 static void edit_key(struct app *app, int key)
 {
     char text[sizeof app->path + 32];
@@ -166,6 +171,13 @@ static void edit_key(struct app *app, int key)
     switch (key) {
     case 'a': app->mode = MODE_MENU; app->menu_row = 0; break;
     case 'c': start_connect(app); break;
+    case 'E':
+        if (app->sel >= 0) {
+            snprintf(text, sizeof text, "entry %s",
+                     app->sc.components[app->sel].name);
+            begin_command(app, text);
+        }
+        break;
     case 'e': case '\n': case KEY_ENTER: open_form(app); break;
     case 'd': case KEY_DC:
         if (app->sel >= 0)
@@ -181,7 +193,9 @@ static void edit_key(struct app *app, int key)
     case 'u': edit_undo(app); break;
     case CTRL('r'): edit_redo(app); break;
     case 'w':
-        snprintf(text, sizeof text, "export %s", app->path);
+        /* Never offer to write over a shipped scenario. */
+        snprintf(text, sizeof text, "export %s",
+                 is_shipped(app->path) ? "" : app->path);
         begin_command(app, text);
         break;
     case 'o': begin_command(app, "open "); break;
@@ -205,7 +219,7 @@ static void normal_key(struct app *app, int key)
     case 'r': restart(app); return;
     default: break;
     }
-    if (key >= '0' && key <= '9') {
+    if (key >= '1' && key <= '9') {
         char text[16];
 
         snprintf(text, sizeof text, "users %c", key);
@@ -403,20 +417,43 @@ static void mouse_event(struct app *app)
         return;
     }
     if (app->drag_comp >= 0 && app->drag_comp < app->sc.ncomponents &&
-        (ev.bstate & (REPORT_MOUSE_POSITION | BUTTON1_RELEASED)))
-        edit_move(app, app->drag_comp, cx - app->drag_dx, cy - app->drag_dy);
+        (ev.bstate & (REPORT_MOUSE_POSITION | BUTTON1_RELEASED)) &&
+        !edit_move(app, app->drag_comp, cx - app->drag_dx,
+                   cy - app->drag_dy))
+        app_message(app, false, "another box is there");
     if (ev.bstate & BUTTON1_RELEASED)
         app->drag_comp = -1;
+}
+
+/* The help scrolls with j/k, arrows, space and PgUp/PgDn; any other key
+ * closes it. */
+static void help_key(struct app *app, int key)
+{
+    switch (key) {
+    case 'j': case KEY_DOWN: app->help_top++; break;
+    case 'k': case KEY_UP: app->help_top--; break;
+    case ' ': case KEY_NPAGE: app->help_top += 10; break;
+    case KEY_PPAGE: app->help_top -= 10; break;
+    default: app->mode = MODE_NORMAL; app->help_top = 0; return;
+    }
+    if (app->help_top < 0)
+        app->help_top = 0;
+    if (app->help_top > help_nlines - 1)
+        app->help_top = help_nlines - 1;
 }
 
 void input_key(struct app *app, int key)
 {
     if (key == KEY_MOUSE) {
-        mouse_event(app);
+        /* Clicks act on the diagram only when nothing else is asked. */
+        if (app->mode == MODE_NORMAL || app->mode == MODE_CONNECT)
+            mouse_event(app);
+        else
+            getmouse(&(MEVENT){0});
         return;
     }
     switch (app->mode) {
-    case MODE_HELP: app->mode = MODE_NORMAL; break;
+    case MODE_HELP: help_key(app, key); break;
     case MODE_MENU: menu_key(app, key); break;
     case MODE_CONNECT: connect_key(app, key); break;
     case MODE_CONFIRM: confirm_key(app, key); break;

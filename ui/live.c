@@ -118,10 +118,14 @@ void live_step_up(struct app *app, int delta)
     double steps[MAX_STEPS];
     int n, i = ramp_index(app, app->live.users, steps, &n);
 
-    if (app->live.users <= 0)
+    if (app->live.users <= 0) {
         i = delta > 0 ? 0 : -1;
-    else
+    } else if (delta > 0 && i >= n) {
+        app_message(app, false, "already past the ramp's last step");
+        return;
+    } else {
         i += delta;
+    }
     if (i < 0)
         i = 0;
     if (i >= n)

@@ -41,6 +41,7 @@ void store_ui_save(struct app *app, const char *name, bool replace)
         return;
     rc = store_scenario_save(st, as, &app->sc, replace);
     if (rc == STORE_OK) {
+        app->dirty = false;
         app_log(app, "saved as '%s' in %s", as, store_filename(st));
         app_message(app, false, "saved as '%s'", as);
     } else if (rc == STORE_EXISTS) {

@@ -144,12 +144,29 @@ static bool read_keys(struct app *app, int wait_ms)
     return any;
 }
 
+/* Ctrl-C with unsaved changes asks, as q does; a second Ctrl-C, or
+ * SIGTERM and SIGHUP, end at once. Returns true to go on. */
+static bool handle_signal(struct app *app, bool *asked)
+{
+    if (!stop_signal)
+        return true;
+    if (stop_signal == SIGINT && app->dirty && !*asked) {
+        *asked = true;
+        stop_signal = 0;
+        input_ask_quit(app);
+        app_message(app, false, "quit without exporting your changes? "
+                    "(y/n; Ctrl-C again quits)");
+        return true;
+    }
+    return false;
+}
+
 static void loop(struct app *app)
 {
     double last_draw = 0;
-    bool dirty = true;
+    bool dirty = true, asked = false;
 
-    while (!app->quit && !stop_signal) {
+    while (!app->quit && handle_signal(app, &asked)) {
         bool busy = app->live.running || app->live.stepping;
         double now;
 
@@ -205,5 +222,5 @@ int tui_main(const char *path)
     loop(&app);
     endwin();
     app_free(&app);
-    return 0;
+    return stop_signal ? 128 + stop_signal : 0;
 }
