@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "advisor.h"
 #include "cmd_store.h"
 #include "compare.h"
 #include "datadir.h"
@@ -449,8 +450,15 @@ static int print_run(const struct store_run *run, enum report_format format)
     if (format == FORMAT_TABLE)
         printf("run %" PRId64 ", saved %s UTC by archsim %s\n\n",
                run->info.id, run->info.saved_at, run->info.version);
-    if (report_write(stdout, format, &run->scenario, run->info.seed,
-                     &run->result) < 0) {
+    /* The advisor's account, as `run` printed it: it follows from the
+     * scenario, the seed and the figures alone. */
+    static struct advice adv;
+
+    if (format != FORMAT_CSV)
+        advise_run(&run->scenario, run->info.seed, &run->result, true, &adv);
+    if (report_write_advised(stdout, format, &run->scenario, run->info.seed,
+                             &run->result,
+                             format != FORMAT_CSV ? &adv : NULL) < 0) {
         fprintf(stderr, "archsim: writing the report: %s\n",
                 strerror(errno));
         return EX_IOERR;

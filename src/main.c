@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advisor.h"
 #include "cmd_store.h"
 #include "datadir.h"
 #include "tui.h"
@@ -311,8 +312,15 @@ static int cmd_run(int argc, char **argv)
         return EXIT_SOFTWARE;
     }
     status = res.target_holds ? EXIT_HOLD : EXIT_BROKEN;
-    if (stream.failed || report_end(stdout, o.format, &sc, &res) < 0)
+    if (o.format != FORMAT_CSV && !stream.failed) {
+        static struct advice adv;
+
+        advise_run(&sc, seed, &res, true, &adv);
+        if (report_end_advised(stdout, o.format, &sc, &res, &adv) < 0)
+            status = write_error();
+    } else if (stream.failed || report_end(stdout, o.format, &sc, &res) < 0) {
         status = write_error();
+    }
     if (o.save)
         cmd_store_save_run(o.db, &sc, seed, &res, ARCHSIM_VERSION);
     ramp_result_free(&res);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "advisor.h"
 #include "report.h"
 
 int report_format_from_name(const char *name)
@@ -318,7 +319,8 @@ static void write_json_head(FILE *out, const struct scenario *sc,
 }
 
 static void write_json_end(FILE *out, const struct scenario *sc,
-                           const struct ramp_result *res)
+                           const struct ramp_result *res,
+                           const struct advice *adv)
 {
     char verdict[1024];
 
@@ -339,6 +341,10 @@ static void write_json_end(FILE *out, const struct scenario *sc,
             res->budget_ok ? "true" : "false",
             res->target_holds ? "true" : "false");
     json_string(out, verdict);
+    if (adv) {
+        fputs(",\n", out);
+        advice_write_json(out, sc, res, adv);
+    }
     fputs("}\n", out);
 }
 
@@ -374,10 +380,21 @@ int report_step(FILE *out, enum report_format format,
 int report_end(FILE *out, enum report_format format,
                const struct scenario *sc, const struct ramp_result *res)
 {
-    if (format == FORMAT_JSON)
-        write_json_end(out, sc, res);
-    else if (format == FORMAT_TABLE)
+    return report_end_advised(out, format, sc, res, NULL);
+}
+
+int report_end_advised(FILE *out, enum report_format format,
+                       const struct scenario *sc,
+                       const struct ramp_result *res,
+                       const struct advice *adv)
+{
+    if (format == FORMAT_JSON) {
+        write_json_end(out, sc, res, adv);
+    } else if (format == FORMAT_TABLE) {
         write_table_end(out, sc, res);
+        if (adv)
+            advice_write_text(out, sc, res, adv);
+    }
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
@@ -385,11 +402,19 @@ int report_write(FILE *out, enum report_format format,
                  const struct scenario *sc, uint64_t seed,
                  const struct ramp_result *res)
 {
+    return report_write_advised(out, format, sc, seed, res, NULL);
+}
+
+int report_write_advised(FILE *out, enum report_format format,
+                         const struct scenario *sc, uint64_t seed,
+                         const struct ramp_result *res,
+                         const struct advice *adv)
+{
     int rc = report_begin(out, format, sc, seed);
 
     for (int i = 0; i < res->nsteps && rc == 0; i++)
         rc = report_step(out, format, sc, &res->steps[i], i);
     if (rc == 0)
-        rc = report_end(out, format, sc, res);
+        rc = report_end_advised(out, format, sc, res, adv);
     return rc;
 }

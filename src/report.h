@@ -30,6 +30,21 @@ int report_step(FILE *out, enum report_format format,
 int report_end(FILE *out, enum report_format format,
                const struct scenario *sc, const struct ramp_result *res);
 
+/* The same end with the advisor's account (src/advisor.h) after the
+ * capacity: sentences in the table, an "advisor" object in JSON, nothing
+ * in CSV. adv may be NULL. */
+struct advice;
+int report_end_advised(FILE *out, enum report_format format,
+                       const struct scenario *sc,
+                       const struct ramp_result *res,
+                       const struct advice *adv);
+
+/* report_write with the advisor's account at the end. */
+int report_write_advised(FILE *out, enum report_format format,
+                         const struct scenario *sc, uint64_t seed,
+                         const struct ramp_result *res,
+                         const struct advice *adv);
+
 /* "850us", "12.3ms", "1.25s": three significant figures. */
 void format_duration(char *buf, size_t len, double ns);
 
