@@ -636,6 +636,44 @@ int scenario_validate(struct scenario *s, char *err, size_t errlen)
     return check_depth(s, err, errlen);
 }
 
+int scenario_unreachable(const struct scenario *s, int *out, int max)
+{
+    int n = s->ncomponents, head = 0, tail = 0, count = 0;
+    int *queue;
+    unsigned char *seen;
+
+    if (n == 0 || s->entry < 0 || s->entry >= n)
+        return 0;
+    queue = malloc((size_t)n * sizeof *queue);
+    seen = calloc((size_t)n, 1);
+    if (!queue || !seen) {
+        free(queue);
+        free(seen);
+        return 0;
+    }
+    /* Breadth first from the entry, along the calls. */
+    seen[s->entry] = 1;
+    queue[tail++] = s->entry;
+    while (head < tail) {
+        const struct component *c = &s->components[queue[head++]];
+
+        for (int j = 0; j < c->ncalls; j++)
+            if (c->calls[j] >= 0 && c->calls[j] < n && !seen[c->calls[j]]) {
+                seen[c->calls[j]] = 1;
+                queue[tail++] = c->calls[j];
+            }
+    }
+    for (int i = 0; i < n; i++)
+        if (!seen[i]) {
+            if (count < max)
+                out[count] = i;
+            count++;
+        }
+    free(queue);
+    free(seen);
+    return count;
+}
+
 /* --- Cost ---------------------------------------------------------------- */
 
 #define HOURS_PER_MONTH 730.0

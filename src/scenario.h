@@ -271,6 +271,14 @@ int scenario_find(const struct scenario *s, const char *name);
  */
 int scenario_validate(struct scenario *s, char *err, size_t errlen);
 
+/*
+ * The components no request reaches: neither the entry nor called from
+ * it, directly or through others. The first max of their indexes go to
+ * out, in the order of the file; returns how many there are (0 also when
+ * there is no entry, or when out of memory). s must be validated.
+ */
+int scenario_unreachable(const struct scenario *s, int *out, int max);
+
 /* Monthly cost in USD of everything the design runs (730 hours). */
 double scenario_monthly_cost(const struct scenario *s);
 
