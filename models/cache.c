@@ -75,6 +75,11 @@ void cache_step(struct sim *sim, uint32_t r)
     switch (q->phase) {
     case PHASE_ARRIVE:
         cs->st.arrivals++;
+        if (cs->down) {             /* callers fall back to the database */
+            q->flags &= (uint8_t)~REQ_FILLING;
+            sim_return(sim, r);
+            return;
+        }
         q->inst[d] = (uint16_t)(model_key(sim, r, comp) % (uint32_t)cs->ninst);
         q->phase = CACHE_GOT_THREAD;
         if (pool_acquire(sim, inst_pool(sim, comp, q->inst[d], POOL_OUTER),

@@ -56,6 +56,11 @@ void cdn_step(struct sim *sim, uint32_t r)
     uint32_t key;
 
     cs->st.arrivals++;
+    if (cs->down) {
+        sim_fail(sim, r, ERR_NO_BACKEND);
+        sim_return(sim, r);
+        return;
+    }
     if (q->kind != REQ_STATIC) {
         to_origin(sim, r, c);
         return;

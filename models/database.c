@@ -113,6 +113,13 @@ static void arrive(struct sim *sim, uint32_t r)
 
     sim->cs[comp].st.arrivals++;
     q->inst[d] = (uint16_t)choose_node(sim, q, comp);
+    /* Down, or the primary gone while a replica is being promoted. */
+    if (sim->cs[comp].down ||
+        (q->inst[d] == 0 && sim->cs[comp].primary_down)) {
+        sim_fail(sim, r, ERR_NO_BACKEND);
+        sim_return(sim, r);
+        return;
+    }
     q->phase = DB_GOT_CONN;
     switch (pool_acquire(sim, inst_pool(sim, comp, q->inst[d], POOL_OUTER),
                          r)) {

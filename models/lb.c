@@ -87,6 +87,23 @@ static uint32_t pick(struct sim *sim, struct comp_state *cs,
     }
 }
 
+/* Another backend than one known to be dead, in turn; false if none. */
+static bool healthy_one(struct sim *sim, struct comp_state *cs,
+                        const struct component *c, uint32_t *b)
+{
+    for (int k = 0; k < cs->nbackends; k++) {
+        uint32_t cand = cs->backends[next_turn(&cs->rr,
+                                               (uint32_t)cs->nbackends)];
+
+        if (!fault_noticed(sim, (int)(cand >> 16), (int)(cand & 0xffff),
+                           c->health_interval)) {
+            *b = cand;
+            return true;
+        }
+    }
+    return false;
+}
+
 void lb_step(struct sim *sim, uint32_t r)
 {
     struct request *q = sim_req(sim, r);
@@ -104,6 +121,12 @@ void lb_step(struct sim *sim, uint32_t r)
         return;
     }
     b = pick(sim, cs, c->policy);
+    if (fault_noticed(sim, (int)(b >> 16), (int)(b & 0xffff),
+                      c->health_interval) && !healthy_one(sim, cs, c, &b)) {
+        sim_fail(sim, r, ERR_NO_BACKEND);
+        sim_return(sim, r);
+        return;
+    }
     cs->st.done++;
     cs->st.resp_sum += (double)c->lb_latency;
 

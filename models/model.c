@@ -43,7 +43,9 @@ int model_alloc_pools(struct sim *sim, int comp, int ninst, int outer,
 
     cs->ninst = ninst;
     cs->pools = calloc((size_t)ninst * POOLS_PER_INST, sizeof *cs->pools);
-    if (!cs->pools)
+    cs->dead = calloc((size_t)ninst, sizeof *cs->dead);
+    cs->dead_at = calloc((size_t)ninst, sizeof *cs->dead_at);
+    if (!cs->pools || !cs->dead || !cs->dead_at)
         return -1;
     for (int i = 0; i < ninst; i++) {
         struct pool *p = &cs->pools[i * POOLS_PER_INST];
@@ -93,11 +95,15 @@ void model_free_state(struct sim *sim, int comp)
     }
     free(cs->lrus);
     free(cs->pools);
+    free(cs->dead);
+    free(cs->dead_at);
     free(cs->apply_until);
     free(cs->backends);
     free(cs->st.resp);
     cs->lrus = NULL;
     cs->pools = NULL;
+    cs->dead = NULL;
+    cs->dead_at = NULL;
     cs->apply_until = NULL;
     cs->backends = NULL;
     cs->st.resp = NULL;

@@ -35,6 +35,11 @@ static void publish(struct sim *sim, uint32_t r)
     sim_ns start = sim->now;
 
     cs->st.arrivals++;
+    if (cs->down) {
+        sim_fail(sim, r, ERR_NO_BACKEND);
+        sim_return(sim, r);
+        return;
+    }
     if (workers->waiting >= workers->max_waiting) {
         sim_fail(sim, r, ERR_QUEUE_FULL);
         sim_return(sim, r);

@@ -159,6 +159,11 @@ static void arrive(struct sim *sim, uint32_t r)
 
     cs->st.arrivals++;
     q->flags &= (uint8_t)~(REQ_HIT | REQ_NEED_FILL);
+    if (fault_dead(sim, c, q->inst[d])) {
+        sim_fail(sim, r, ERR_NO_BACKEND);   /* the instance is down */
+        sim_return(sim, r);
+        return;
+    }
     q->phase = SRV_GOT_THREAD;
     switch (pool_acquire(sim, inst_pool(sim, c, q->inst[d], POOL_OUTER), r)) {
     case -1:

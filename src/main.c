@@ -257,16 +257,6 @@ static int check_ramp_args(const struct scenario *sc)
     return 0;
 }
 
-/* Scheduled failures are read and checked but not yet simulated: say so
- * rather than let a run look as if they were. */
-static void warn_failures(const struct scenario *sc, const char *file)
-{
-    if (sc->nfailures > 0)
-        fprintf(stderr, "archsim: note: %s schedules %d failure%s; failures "
-                        "are not simulated yet, so they change nothing\n",
-                file, sc->nfailures, sc->nfailures == 1 ? "" : "s");
-}
-
 static int write_error(void)
 {
     fprintf(stderr, "archsim: writing the report: %s\n", strerror(errno));
@@ -299,7 +289,6 @@ static int cmd_run(int argc, char **argv)
         scenario_free(&sc);
         return EXIT_DATAERR;
     }
-    warn_failures(&sc, o.file);
     seed = o.has_seed ? o.seed : sc.seed;
     if (o.save && !cmd_store_usable(o.db))
         o.save = false;             /* said why; the run goes on */

@@ -68,7 +68,8 @@ void sim_schedule(struct sim *sim, sim_ns at, enum event_type type,
         i = parent;
     }
     h[i] = (struct event){at, req, (uint16_t)type,
-                          type == EV_USERS ? sim->users_gen : 0};
+                          type == EV_USERS ? sim->users_gen
+                          : type == EV_FAULT ? sim->fault_tag : 0};
 }
 
 static struct event heap_pop(struct sim *sim)
@@ -141,6 +142,7 @@ sim_ns sim_service(struct sim *sim, const struct component *c, sim_ns mean)
 
     if (mean <= 0)
         return 0;
+    mean = (sim_ns)((double)mean * sim->cs[c - sim->sc->components].slow);
     switch (c->dist) {
     case DIST_CONSTANT:
         return mean;
@@ -193,7 +195,9 @@ void pool_release(struct sim *sim, struct pool *p)
     uint32_t r;
 
     pool_touch(sim, p);
-    if (p->waiting == 0) {
+    /* With no one waiting, or fewer units than before (workers stalled),
+     * the unit goes back rather than to the next in line. */
+    if (p->waiting == 0 || p->busy > p->cap) {
         p->busy--;
         return;
     }
@@ -252,7 +256,8 @@ static sim_ns region_rtt(const struct sim *sim, const struct request *q)
         return sim->sc->components[q->comp[0]].edge_rtt;
     if (sim->sc->nregions == 0)
         return 0;
-    return sim->sc->regions[q->region].rtt;
+    return (sim_ns)((double)sim->sc->regions[q->region].rtt *
+                    sim->rtt_factor[q->region]);
 }
 
 /* The request is answered (or failed) at the top: record and free it. */
@@ -415,6 +420,8 @@ int sim_run_events(struct sim *sim, sim_ns t, uint64_t max_events)
         sim->events++;
         if (ev.type == EV_USERS)
             users_event(sim, ev.tag);
+        else if (ev.type == EV_FAULT)
+            fault_event(sim, ev.req, ev.tag);
         else
             model_step(sim, ev.req);
     }
@@ -501,9 +508,14 @@ struct sim *sim_create(const struct scenario *sc, uint64_t seed)
         if (heap_grow(sim) < 0)
             goto fail;
     build_cuts(sim);
-    for (int c = 0; c < sc->ncomponents; c++)
+    for (int r = 0; r < MAX_REGIONS; r++)
+        sim->rtt_factor[r] = 1.0;
+    for (int c = 0; c < sc->ncomponents; c++) {
+        sim->cs[c].slow = 1.0;
         if (model_init_state(sim, c) < 0)
             goto fail;
+    }
+    fault_schedule_all(sim);
     sim_reset_window(sim);
     return sim;
 

@@ -27,7 +27,7 @@ enum err_cause {
     ERR_BROKER,                     /* the broker's rate limit */
     ERR_TIMEOUT,                    /* slower than the server's timeout */
     ERR_OVERLOAD,                   /* the simulator's in-flight bound */
-    ERR_NO_BACKEND,                 /* nothing healthy to send to */
+    ERR_NO_BACKEND,                 /* down, or nothing healthy to send to */
     ERR_CAUSE_COUNT
 };
 
@@ -115,6 +115,12 @@ struct comp_state {
     int nbackends;                  /* lb: flattened backend instances */
     uint32_t *backends;             /* (component << 16) | instance */
     bool calls_take_tasks;          /* server: a callee accepts tasks */
+    uint8_t *dead;                  /* per instance: crashed */
+    sim_ns *dead_at;                /* when it crashed (health checks) */
+    bool down;                      /* the whole component is down */
+    bool primary_down;              /* database: writes fail */
+    double slow;                    /* service times multiplied by this */
+    uint64_t lost_writes;           /* not replicated when primary failed */
     struct zipf zipf;               /* caches and CDNs: key popularity */
     struct comp_stats st;
 };
@@ -128,7 +134,20 @@ struct end_stats {
     struct hist kind[REQ_KIND_COUNT];
 };
 
-enum event_type { EV_USERS, EV_ARRIVE, EV_DONE, EV_RESUME };
+enum event_type { EV_USERS, EV_ARRIVE, EV_DONE, EV_RESUME, EV_FAULT };
+
+/* A failure in force or to come: a scheduled one, or one injected live. */
+#define MAX_FAULTS 256
+
+struct fault {
+    struct failure f;
+    int target;                     /* component, or region for latency */
+    int inst;                       /* instance it struck, or -1 */
+    bool active;
+};
+
+/* Something the engine wants the user told (a failure, a recovery). */
+typedef void (*sim_note_fn)(void *arg, sim_ns when, const char *text);
 
 struct event {
     sim_ns time;
@@ -155,11 +174,17 @@ struct sim {
     double gap_mean;                /* ns between arrivals of all users */
     double inflight_users;          /* closed users waiting for an answer */
     uint16_t users_gen;
+    uint16_t fault_tag;             /* tag of the next EV_FAULT scheduled */
     double kind_cut[REQ_KIND_COUNT];
     double region_cut[MAX_REGIONS];
     int nregions;
 
     struct comp_state *cs;
+    double rtt_factor[MAX_REGIONS]; /* region latency failures */
+    struct fault faults[MAX_FAULTS];
+    int nfaults;
+    sim_note_fn note;               /* may be NULL */
+    void *note_arg;
     uint8_t *kind;                  /* each component's kind, packed: the
                                      * dispatch reads it for every event */
     struct end_stats end;
@@ -186,6 +211,24 @@ void sim_reset_window(struct sim *sim);
 
 /* Bring time integrals up to now (before reading them). */
 void sim_flush_areas(struct sim *sim);
+
+/* --- Failures (src/fault.c). --------------------------------------------- */
+
+/* Schedule the scenario's failures (done by sim_create). */
+void fault_schedule_all(struct sim *sim);
+
+/* Strike now with failure f (its at is ignored); -1 when f names no
+ * component or region or too many failures are in force. */
+int fault_inject(struct sim *sim, const struct failure *f);
+
+/* The event of fault i starting (tag 0) or ending (tag 1). */
+void fault_event(struct sim *sim, uint32_t i, uint16_t tag);
+
+/* Whether instance inst of comp is down, and whether its balancer has
+ * noticed (a health check since it went down). */
+bool fault_dead(const struct sim *sim, int comp, int inst);
+bool fault_noticed(const struct sim *sim, int comp, int inst,
+                   sim_ns interval);
 
 /* --- For the models. ---------------------------------------------------- */
 

@@ -111,11 +111,12 @@ scenario "name: x" "components:" \
 expect 65 "a setting written twice in one component" -- "$A" check "$T/s.yaml"
 has "$T/err" "set twice" "the second setting is named"
 
-scenario "name: x" "users: {ramp: {from: 1, to: 10}}" "components:" \
+scenario "name: x" "users: {ramp: {from: 1k, to: 1k}}" "components:" \
     "  - {name: a, kind: server}" "failures:" \
-    "  - {at: 1s, component: a, fail: instance, for: 1s}"
-expect 0 "a scenario with failures runs" -- "$A" run "$T/s.yaml"
-has "$T/err" "not simulated yet" "and says the failures are not simulated"
+    "  - {at: 0s, component: a, fail: component}"
+expect 1 "a component down for the whole run breaks the objectives" -- \
+    "$A" run --format json "$T/s.yaml"
+has "$T/out" '"no_backend":' "its requests fail for want of a backend"
 
 expect 74 "check to a full disk" -- sh -c '"$0" check "$1" > /dev/full' \
     "$A" data/scenarios/stage-1-single-server.yaml

@@ -154,6 +154,11 @@ void live_step_up(struct app *app, int steps);
 bool live_tick(struct app *app, double budget_ms);
 const struct step_result *live_last(const struct app *app);
 
+/* Strike the running simulation now with a failure of target (kind NULL:
+ * the usual one for its kind) lasting duration. */
+bool live_fail(struct app *app, const char *target, const char *kind,
+               sim_ns duration);
+
 /* --- store_ui.c: saved work ------------------------------------------- */
 
 /* Save the design in the user's database as name (or its own name);

@@ -302,6 +302,26 @@ static bool history_or_quit(struct app *app, const char *cmd)
     return true;
 }
 
+/* :fail NAME [KIND] [DURATION] */
+static void cmd_fail(struct app *app, char **w, int n)
+{
+    sim_ns duration = 30 * NS_PER_S;
+    const char *kind = NULL;
+    char err[256];
+
+    if (n < 2) {
+        app_message(app, true, "fail NAME [KIND] [DURATION], e.g. :fail db "
+                    "or :fail api instance 1min");
+        return;
+    }
+    for (int i = 2; i < n; i++) {
+        if (parse_duration(w[i], &duration, err, sizeof err) == 0)
+            continue;
+        kind = w[i];
+    }
+    live_fail(app, w[1], kind, duration);
+}
+
 static void cmd_seed(struct app *app, const char *text)
 {
     char *end;
@@ -331,7 +351,7 @@ static int max_words(const char *cmd)
         {"q!", 1}, {"layout", 1}, {"add", 3}, {"connect", 3},
         {"disconnect", 3}, {"delete", 2}, {"users", 2}, {"rename", 3},
         {"select", 2}, {"seed", 2}, {"save", 2}, {"save!", 2},
-        {"baseline", 2}, {"entry", 2}, {"fail", 2},
+        {"baseline", 2}, {"entry", 2}, {"fail", 4},
     };
 
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
@@ -432,8 +452,7 @@ void command_run(struct app *app, const char *text)
     else if (strcmp(w[0], "baseline") == 0)
         store_ui_baseline(app, w[1]);
     else if (strcmp(w[0], "fail") == 0)
-        app_message(app, true, "failure injection is not built yet; it is "
-                    "planned (issue 7)");
+        cmd_fail(app, w, n);
     else
         app_message(app, true, "unknown command '%s': Tab lists them, "
                     ":help explains", w[0]);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "advisor.h"
 #include "report.h"
 #include "scenario_yaml.h"
 #include "screen.h"
@@ -689,33 +690,18 @@ static void draw_charts(const struct app *app, const struct frame *f)
 
 /* --- Advisor line and log ------------------------------------------------ */
 
-static void advisor_line(const struct app *app, char *buf, size_t len)
+/* The advisor's line: the bottleneck and what to add next. */
+static void advice_for_screen(const struct app *app, char *buf, size_t len)
 {
     const struct step_result *st = live_last(app);
-    const struct comp_result *cr;
-    const struct component *c;
-    char users[16];
 
     if (!st) {
         snprintf(buf, len, "Press space to ramp the users up, or . for one "
                            "step.");
         return;
     }
-    if (st->bottleneck < 0) {
-        snprintf(buf, len, "No load yet.");
-        return;
-    }
-    c = &app->sc.components[st->bottleneck];
-    cr = &st->comps[st->bottleneck];
-    format_count(users, sizeof users, st->users);
-    snprintf(buf, len, "%s users: %s %s (%s) cpu %.0f%%, %s %.0f%%%s",
-             users, cr->util >= BOTTLENECK_UTIL ? "bottleneck" : "busiest",
-             c->name,
-             kind_name(c->kind), cr->cpu * 100,
-             c->kind == KIND_DATABASE ? "connections" :
-             c->kind == KIND_QUEUE ? "workers" :
-             c->kind == KIND_CACHE ? "thread" : "threads",
-             cr->pool * 100, cr->errors > 0 ? ", rejecting requests" : "");
+    /* The figures belong to the design the engine ran. */
+    advisor_line(&app->live.design, st, buf, len);
 }
 
 static void draw_strip(struct app *app, const struct frame *f)
@@ -730,7 +716,7 @@ static void draw_strip(struct app *app, const struct frame *f)
     draw_charts(app, f);
     if (app->has_baseline)
         y++;                        /* the baseline took a row */
-    advisor_line(app, line, sizeof line);
+    advice_for_screen(app, line, sizeof line);
     put_text(y + 4, 0, line, f->cols);
     log_rows = f->rows - (y + 5) - 1;
     /* The newest log line is on the message line already: not twice. */

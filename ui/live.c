@@ -54,6 +54,13 @@ void live_clear(struct app *app)
     lv->users = 0;
 }
 
+/* The engine tells of failures and recoveries: into the event log, at
+ * their simulated time. */
+static void note_event(void *arg, sim_ns when, const char *text)
+{
+    app_log(arg, "t=%.1fs %s", (double)when / NS_PER_S, text);
+}
+
 /* Begin measuring users on the current design. */
 static bool start_step(struct app *app, double users)
 {
@@ -75,6 +82,8 @@ static bool start_step(struct app *app, double users)
             app_message(app, true, "out of memory");
             return false;
         }
+        lv->sim->note = note_event;
+        lv->sim->note_arg = app;
     }
     stop_step(lv);
     if (step_begin(&lv->run, lv->sim, users) < 0) {
@@ -254,5 +263,61 @@ bool live_tick(struct app *app, double budget_ms)
         if (step_advance(&lv->run, EVENTS_PER_CHUNK))
             step_done(app);
     }
+    return true;
+}
+
+/* The failure a component suffers by default: what breaks in its kind. */
+static enum failure_kind usual_failure(enum comp_kind kind)
+{
+    switch (kind) {
+    case KIND_SERVER:
+    case KIND_SERVICE:
+        return FAIL_INSTANCE;
+    case KIND_DATABASE:
+        return FAIL_PRIMARY;
+    case KIND_CACHE:
+        return FAIL_CACHE_FLUSH;
+    case KIND_QUEUE:
+        return FAIL_WORKERS;
+    default:
+        return FAIL_COMPONENT;
+    }
+}
+
+bool live_fail(struct app *app, const char *target, const char *kind,
+               sim_ns duration)
+{
+    struct live *lv = &app->live;
+    struct failure f = {0};
+    int c = scenario_find(&app->sc, target), k;
+
+    if (!lv->sim) {
+        app_message(app, true, "nothing runs yet: start the ramp (space) "
+                    "or measure a step (.) first");
+        return false;
+    }
+    k = kind ? failure_kind_from_name(kind) : -1;
+    if (kind && k < 0) {
+        app_message(app, true, "fail: '%s' is not a failure (instance, "
+                    "component, primary, cache-flush, region-latency, "
+                    "workers, slow)", kind);
+        return false;
+    }
+    if (k < 0 && c < 0) {
+        app_message(app, true, "no component is called '%s'", target);
+        return false;
+    }
+    f.kind = k >= 0 ? (enum failure_kind)k
+                    : usual_failure(app->sc.components[c].kind);
+    f.duration = duration;
+    f.factor = 3;
+    snprintf(f.component, sizeof f.component, "%s", target);
+    if (fault_inject(lv->sim, &f) < 0) {
+        app_message(app, true, "cannot fail '%s' that way", target);
+        return false;
+    }
+    app_message(app, false, "%s failure at %s for %.0fs (the log tells "
+                "when it recovers)", failure_kind_name(f.kind), target,
+                (double)duration / NS_PER_S);
     return true;
 }

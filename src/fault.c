@@ -1,0 +1,234 @@
+/*
+ * fault.c - failures: scheduled in the scenario or injected live, each
+ * starting at a time and ending after its duration (0: never).
+ *
+ *   instance        one instance of a server crashes; a balancer in front
+ *                   keeps sending to it until a health check notices
+ *   component       every instance (or the whole database, cache, queue)
+ *   primary         a database's writes fail until a replica is promoted
+ *                   after the failure's duration; writes the replicas had
+ *                   not applied yet are counted as lost
+ *   cache-flush     a cache (or CDN) forgets every key at once
+ *   region-latency  a region's round trip is multiplied by factor
+ *   workers         a queue's workers stop taking tasks
+ *   slow            a component's service times are multiplied by factor
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "sim.h"
+
+enum { FAULT_START = 0, FAULT_END = 1 };
+
+/* "instance failure at api", "instance recovered at api". */
+static void tell(struct sim *sim, bool start, const char *what,
+                 const char *name)
+{
+    char text[NAME_BYTES + 128];
+
+    if (!sim->note)
+        return;
+    snprintf(text, sizeof text, "%s %s at %s", what,
+             start ? "failure" : "recovered", name);
+    sim->note(sim->note_arg, sim->now, text);
+}
+
+/* Change a pool's capacity; waiters take the units that appear. */
+static void pool_set_cap(struct sim *sim, struct pool *p, int cap)
+{
+    pool_touch(sim, p);
+    p->cap = cap;
+    while (p->busy < p->cap && p->waiting > 0) {
+        uint32_t r = p->head;
+
+        p->head = sim->reqs[r].next;
+        p->waiting--;
+        p->busy++;
+        p->grants++;
+        sim_resume(sim, r);
+    }
+}
+
+static int region_index(const struct scenario *sc, const char *name)
+{
+    for (int i = 0; i < sc->nregions; i++)
+        if (strcmp(sc->regions[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* The instance a crash strikes: the first one still alive. */
+static int live_instance(const struct sim *sim, int comp)
+{
+    const struct comp_state *cs = &sim->cs[comp];
+
+    for (int i = 0; i < cs->ninst; i++)
+        if (!cs->dead || !cs->dead[i])
+            return i;
+    return -1;
+}
+
+static void set_dead(struct sim *sim, int comp, int inst, bool dead)
+{
+    struct comp_state *cs = &sim->cs[comp];
+
+    if (!cs->dead || inst < 0 || inst >= cs->ninst)
+        return;
+    cs->dead[inst] = dead;
+    cs->dead_at[inst] = sim->now;
+}
+
+/* Writes committed on the primary that a replica had not applied. */
+static uint64_t unreplicated(const struct sim *sim, int comp)
+{
+    const struct component *c = &sim->sc->components[comp];
+    const struct comp_state *cs = &sim->cs[comp];
+    sim_ns behind = 0;
+
+    for (int i = 1; i <= c->replicas; i++)
+        if (cs->apply_until[i] - sim->now > behind)
+            behind = cs->apply_until[i] - sim->now;
+    return c->apply_time > 0 ? (uint64_t)(behind / c->apply_time) : 0;
+}
+
+static void apply_instance(struct sim *sim, struct fault *ft, bool start)
+{
+    struct comp_state *cs = &sim->cs[ft->target];
+
+    if (ft->f.kind == FAIL_INSTANCE) {
+        if (start)
+            ft->inst = live_instance(sim, ft->target);
+        set_dead(sim, ft->target, ft->inst, start);
+        return;
+    }
+    cs->down = start;                       /* FAIL_COMPONENT */
+    for (int i = 0; cs->dead && i < cs->ninst; i++)
+        set_dead(sim, ft->target, i, start);
+}
+
+static void apply_other(struct sim *sim, struct fault *ft, bool start)
+{
+    struct comp_state *cs = &sim->cs[ft->target];
+    const struct component *c = &sim->sc->components[ft->target];
+
+    switch (ft->f.kind) {
+    case FAIL_PRIMARY:
+        if (start)
+            cs->lost_writes += unreplicated(sim, ft->target);
+        cs->primary_down = start;
+        break;
+    case FAIL_CACHE_FLUSH:
+        if (start && cs->lrus) {
+            int n = c->kind == KIND_CDN ? sim->nregions : cs->ninst;
+
+            for (int i = 0; i < n; i++)
+                lru_clear(cs->lrus[i]);
+        }
+        break;
+    case FAIL_REGION_LATENCY:
+        sim->rtt_factor[ft->target] = start ? ft->f.factor : 1.0;
+        break;
+    case FAIL_WORKERS:
+        if (c->kind == KIND_QUEUE)
+            pool_set_cap(sim, &cs->pools[POOL_OUTER],
+                         start ? 0 : c->workers);
+        break;
+    case FAIL_SLOW:
+        cs->slow = start ? ft->f.factor : 1.0;
+        break;
+    default:
+        break;
+    }
+}
+
+static const char *target_name(const struct sim *sim, const struct fault *ft)
+{
+    if (ft->f.kind == FAIL_REGION_LATENCY)
+        return sim->sc->regions[ft->target].name;
+    return sim->sc->components[ft->target].name;
+}
+
+void fault_event(struct sim *sim, uint32_t i, uint16_t tag)
+{
+    struct fault *ft = &sim->faults[i];
+    bool start = tag == FAULT_START;
+
+    if (i >= (uint32_t)sim->nfaults || ft->active == start)
+        return;
+    ft->active = start;
+    if (ft->f.kind == FAIL_INSTANCE || ft->f.kind == FAIL_COMPONENT)
+        apply_instance(sim, ft, start);
+    else
+        apply_other(sim, ft, start);
+    tell(sim, start, failure_kind_name(ft->f.kind), target_name(sim, ft));
+    if (start && ft->f.duration > 0) {
+        sim->fault_tag = FAULT_END;
+        sim_schedule(sim, sim->now + ft->f.duration, EV_FAULT, i);
+        sim->fault_tag = FAULT_START;
+    }
+}
+
+/* Add a fault to the table; its index, or -1. */
+static int add_fault(struct sim *sim, const struct failure *f)
+{
+    struct fault *ft;
+    int target = f->kind == FAIL_REGION_LATENCY
+                     ? region_index(sim->sc, f->component)
+                     : scenario_find(sim->sc, f->component);
+
+    if (target < 0 || sim->nfaults == MAX_FAULTS)
+        return -1;
+    ft = &sim->faults[sim->nfaults];
+    memset(ft, 0, sizeof *ft);
+    ft->f = *f;
+    if (ft->f.factor <= 0)
+        ft->f.factor = 2;
+    ft->target = target;
+    ft->inst = -1;
+    return sim->nfaults++;
+}
+
+void fault_schedule_all(struct sim *sim)
+{
+    for (int i = 0; i < sim->sc->nfailures; i++) {
+        int k = add_fault(sim, &sim->sc->failures[i]);
+
+        if (k >= 0) {
+            sim->fault_tag = FAULT_START;
+            sim_schedule(sim, sim->sc->failures[i].at, EV_FAULT,
+                         (uint32_t)k);
+        }
+    }
+}
+
+int fault_inject(struct sim *sim, const struct failure *f)
+{
+    int k = add_fault(sim, f);
+
+    if (k < 0)
+        return -1;
+    fault_event(sim, (uint32_t)k, FAULT_START);
+    return 0;
+}
+
+bool fault_dead(const struct sim *sim, int comp, int inst)
+{
+    const struct comp_state *cs = &sim->cs[comp];
+
+    if (cs->down)
+        return true;
+    return cs->dead && inst >= 0 && inst < cs->ninst && cs->dead[inst];
+}
+
+bool fault_noticed(const struct sim *sim, int comp, int inst,
+                   sim_ns interval)
+{
+    const struct comp_state *cs = &sim->cs[comp];
+
+    if (!fault_dead(sim, comp, inst))
+        return false;
+    if (!cs->dead_at || inst < 0 || inst >= cs->ninst)
+        return true;
+    return sim->now - cs->dead_at[inst] >= interval;
+}
