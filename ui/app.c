@@ -21,12 +21,14 @@ int app_load(struct app *app, const char *path, char *err, size_t errlen)
     scenario_free(&app->sc);
     app->sc = loaded;
     layout_auto(&app->sc);
-    snprintf(app->path, sizeof app->path, "%s", path);
+    /* The path as the user would write it: no "build/../" detours. */
+    if (!realpath(path, app->path))
+        snprintf(app->path, sizeof app->path, "%s", path);
     app->dirty = false;
     app->sel = app->sc.ncomponents > 0 ? app->sc.entry : -1;
     edit_clear_history(app);
     live_clear(app);
-    app_log(app, "opened %s: %d components", path, app->sc.ncomponents);
+    app_log(app, "opened %s: %d components", app->path, app->sc.ncomponents);
     return 0;
 }
 

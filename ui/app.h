@@ -20,7 +20,7 @@
 #define LOG_BYTES     160
 #define BOX_W         17            /* a component's box on the canvas */
 #define BOX_H         4
-#define GRID_X        22            /* layer spacing of the automatic layout */
+#define GRID_X        19            /* layer spacing: three layers fit 80 columns */
 #define GRID_Y        5
 
 enum mode {

@@ -29,7 +29,7 @@ struct frame {
 static void plan_frame(const struct app *app, struct frame *f)
 {
     getmaxyx(stdscr, f->rows, f->cols);
-    f->side_w = f->cols >= 120 ? 38 : f->cols >= 90 ? 30 : 26;
+    f->side_w = f->cols >= 120 ? 38 : f->cols >= 90 ? 30 : 22;
     f->side_x = f->cols - f->side_w;
     f->strip_y = f->rows - (f->rows >= 40 ? 10 : 7) - app->has_baseline;
     f->diag_x = 0;
@@ -816,6 +816,40 @@ static int side_figures(const struct app *app, const struct frame *f, int y,
     return y;
 }
 
+/* "calls cache, db" and "from lb": the arrows of the selected box in
+ * words, since crossing lines can be hard to follow. */
+static int side_links(const struct app *app, const struct frame *f, int y,
+                      int c)
+{
+    const struct component *comp = &app->sc.components[c];
+    char line[512];
+    size_t used = 0;
+
+    line[0] = '\0';
+    for (int j = 0; j < comp->ncalls && used < sizeof line; j++)
+        used += (size_t)snprintf(line + used, sizeof line - used, "%s%s",
+                                 j ? ", " : "", comp->call_names[j]);
+    if (comp->ncalls)
+        put_fmt(y++, f->side_x + 1, f->side_w - 1, "calls %s", line);
+    used = 0;
+    line[0] = '\0';
+    for (int i = 0; i < app->sc.ncomponents && used < sizeof line; i++)
+        for (int j = 0; j < app->sc.components[i].ncalls; j++)
+            if (app->sc.components[i].calls[j] == c)
+                used += (size_t)snprintf(line + used, sizeof line - used,
+                                         "%s%s", used ? ", " : "",
+                                         app->sc.components[i].name);
+    if (c == app->sc.entry)
+        put_fmt(y++, f->side_x + 1, f->side_w - 1, "entry: users arrive%s%s",
+                used ? "; from " : "", line);
+    else if (used)
+        put_fmt(y++, f->side_x + 1, f->side_w - 1, "from %s", line);
+    else
+        put_text(y++, f->side_x + 1, "no caller: gets no requests",
+                 f->side_w - 1);
+    return y;
+}
+
 static void draw_side(struct app *app, const struct frame *f)
 {
     int y = f->diag_y, bottom = f->strip_y - 1, c = app->sel;
@@ -837,6 +871,8 @@ static void draw_side(struct app *app, const struct frame *f)
                 ? 1 + comp->replicas : comp->instances,
             comp->size[0] ? comp->size : "-");
     y = side_figures(app, f, y, c);
+    if (y + 2 <= bottom)
+        y = side_links(app, f, y, c);
     if (y + 4 <= bottom && app->live.nhist > 0) {
         put_text(y++, f->side_x + 1, "busiest vs users", f->side_w - 1);
         spark(app, y++, f->side_x + 1, f->side_w - 2, util_of, c, 0, 1,
@@ -847,7 +883,7 @@ static void draw_side(struct app *app, const struct frame *f)
               lo > 0 ? lo : 1, hi > lo ? hi : lo + 1, true);
     }
     if (y < bottom)
-        put_text(bottom, f->side_x + 1, "e edit c connect d delete",
+        put_text(bottom, f->side_x + 1, "e edit c call d delete",
                  f->side_w - 1);
 }
 
