@@ -169,6 +169,29 @@ check "Ctrl-C ends the program" "DONE"
 if cmp -s "$T/before.txt" "$T/after.txt"; then pass "Ctrl-C: stty is as before"
 else fail "Ctrl-C: stty changed"; fi
 
+# --- The tour: a stage, its knee, the advice applied, the next stage ----------
+start 100 30 "$A" tour
+check "the tour opens on stage 1" "1. One server, one database"
+tm send-keys -t e2e x
+check "the ramp stops at the knee" "the knee" 40
+check "the advisor proposes the next component" "next: "
+tm send-keys -t e2e A
+check "A applies the advice" "applied the advice"
+tm send-keys -t e2e n
+check "n goes to stage 2" "2. A bigger machine"
+tm send-keys -t e2e x ':q!' Enter
+check "the tour quits" "EXITED rc=0"
+
+# --- A failure struck live shows, and recovers, in the log -----------------------
+start 100 30 "$A" s1.yaml
+tm send-keys -t e2e ':users 1k' Enter
+wait_for "\| paused" 20
+tm send-keys -t e2e ':fail db primary 5s' Enter
+check ":fail strikes the running simulation" "primary failure at db"
+tm send-keys -t e2e ' '
+check "the log tells of the recovery" "primary recovered at db" 40
+tm send-keys -t e2e ':q!' Enter
+
 # --- Terminals without colour, without UTF-8, without cursor control ----------
 start 100 30 NO_COLOR=1 "$A" s1.yaml
 check "NO_COLOR: the diagram appears" "app"

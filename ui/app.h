@@ -31,6 +31,7 @@ enum mode {
     MODE_CONFIRM,                   /* y or n */
     MODE_COMMAND,                   /* the ':' line */
     MODE_FORM,                      /* edit the selected component */
+    MODE_TOUR,                      /* a stage of the tour introduced */
 };
 
 enum confirm_action { CONFIRM_DELETE, CONFIRM_QUIT, CONFIRM_OPEN };
@@ -104,6 +105,8 @@ struct app {
     bool color;
     bool mouse;
     int moving;                     /* box of the last move, or -1 */
+    int tour;                       /* stage of the tour, 0 if none */
+    bool stop_at_knee;              /* pause at the first broken step */
     int help_top;                   /* first help line shown */
     int drag_comp;                  /* box being dragged, or -1 */
     int drag_dx, drag_dy;
@@ -141,6 +144,9 @@ bool edit_move(struct app *app, int comp, int x, int y);
 /* Move a box one step, hopping over any box in the way. */
 void edit_step_move(struct app *app, int comp, int dx, int dy);
 
+/* Apply the advisor's first remedy for the last measured step. */
+bool edit_apply_advice(struct app *app);
+
 /* Set a scenario-wide setting ("objectives.budget", "entry", ...). */
 bool edit_set_top(struct app *app, const char *key, const char *value);
 
@@ -174,6 +180,13 @@ bool store_ui_open(struct app *app, const char *name);
 
 /* Keep a ramp run from its first step to its last as a stored run. */
 void store_ui_save_ramp(struct app *app);
+
+/* --- tour.c ------------------------------------------------------------- */
+
+bool tour_open(struct app *app, int stage);
+void tour_begin_ramp(struct app *app);
+const char *tour_title(int stage);
+const char *tour_line(int stage, int i);
 
 /* --- layout.c ------------------------------------------------------------ */
 

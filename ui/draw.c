@@ -923,6 +923,8 @@ const char *const help_lines[] = {
     "d Delete   delete the selected box (asks first)",
     "x          remove a call from the selected box",
     "u          undo                      Ctrl-R  redo",
+    "A          apply the advisor's first remedy (what the line proposes)",
+    "n / p      the tour's next / previous stage (archsim tour)",
     ":          command line (Tab completes); :help lists commands",
     "w          export the design to its file (:export FILE for another)",
     "o          open a scenario file (:open FILE)",
@@ -1032,6 +1034,18 @@ static void draw_form(struct app *app, const struct frame *f)
     }
 }
 
+static void draw_tour(const struct app *app, const struct frame *f)
+{
+    int w = f->cols - 4 < 72 ? f->cols - 4 : 72, h = 9;
+    int y = (f->rows - h) / 2, x = (f->cols - w) / 2;
+
+    overlay_frame(y, x, h, w, tour_title(app->tour));
+    for (int i = 0; i < 4; i++)
+        put_text(y + 2 + i, x + 2, tour_line(app->tour, i), w - 4);
+    put_text(y + h - 2, x + 2, "any key: ramp until the knee   (? keys)",
+             w - 4);
+}
+
 /* --- The whole screen ------------------------------------------------------ */
 
 static void draw_too_small(int rows, int cols)
@@ -1065,6 +1079,8 @@ void draw_screen(struct app *app)
     draw_strip(app, &f);
     if (app->mode == MODE_HELP)
         draw_help(app, &f);
+    else if (app->mode == MODE_TOUR)
+        draw_tour(app, &f);
     else if (app->mode == MODE_MENU)
         draw_menu(app, &f);
     else if (app->mode == MODE_FORM)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisor.h"
 #include "app.h"
 #include "scenario_yaml.h"
 #include "yaml_tree.h"
@@ -377,5 +378,39 @@ bool edit_set_top(struct app *app, const char *key, const char *value)
         app_message(app, true, "%s: %s", key, err);
         return false;
     }
+    return edit_commit(app, what);
+}
+
+/* Apply the advisor's first remedy for the last measured step. */
+bool edit_apply_advice(struct app *app)
+{
+    const struct step_result *st = live_last(app);
+    struct advice_neck neck;
+    struct advice_remedy rem[ADVICE_MAX_REMEDIES];
+    char what[256];
+    int n, before;
+
+    if (!st) {
+        app_message(app, true, "measure a step first (. or space): the "
+                    "advisor reads its figures");
+        return false;
+    }
+    advisor_bottleneck(&app->live.design, st, &neck);
+    n = advisor_remedies(&app->live.design, st, &neck, rem,
+                         ADVICE_MAX_REMEDIES);
+    if (n == 0 || rem[0].kind == REM_SPLIT) {
+        app_message(app, false, "the advisor has nothing to add here");
+        return false;
+    }
+    before = app->sc.ncomponents;
+    edit_begin(app);
+    if (advisor_apply(&app->sc, &rem[0]) < 0) {
+        edit_cancel(app);
+        app_message(app, true, "cannot apply '%s' here", rem[0].what);
+        return false;
+    }
+    if (app->sc.ncomponents != before)
+        layout_auto(&app->sc);      /* room for what was added */
+    snprintf(what, sizeof what, "applied the advice: %s", rem[0].what);
     return edit_commit(app, what);
 }

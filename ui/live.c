@@ -185,6 +185,11 @@ static void note_result(struct app *app, const struct step_result *st)
     if (lv->first_broken >= 0)
         return;
     lv->first_broken = lv->nhist - 1;
+    if (app->stop_at_knee && lv->running) {
+        lv->running = false;        /* the tour stops at the knee */
+        app_message(app, false, "the knee: the advisor's line says what "
+                    "to add; A adds it, then r ramps again");
+    }
     format_duration(p99, sizeof p99, (double)st->p99);
     if (strcmp(st->broken, "p99") == 0)
         app_log(app, "objective broken at %s users: p99 %s", users, p99);

@@ -196,7 +196,19 @@ static void app_init(struct app *app)
     app->live.first_broken = -1;
 }
 
+static int run_interface(const char *path, bool tour);
+
 int tui_main(const char *path)
+{
+    return run_interface(path, false);
+}
+
+int tui_tour(void)
+{
+    return run_interface(NULL, true);
+}
+
+static int run_interface(const char *path, bool tour)
 {
     static struct app app;
     const char *why = terminal_problem();
@@ -207,7 +219,12 @@ int tui_main(const char *path)
         return EXIT_NOTERM;
     }
     app_init(&app);
-    if (app_load(&app, path, err, sizeof err) < 0) {
+    if (tour && !tour_open(&app, 1)) {
+        fprintf(stderr, "archsim: %s\n", app.message);
+        app_free(&app);
+        return EXIT_DATAERR;
+    }
+    if (!tour && app_load(&app, path, err, sizeof err) < 0) {
         fprintf(stderr, "archsim: %s\n", err);
         app_free(&app);
         return EXIT_DATAERR;
@@ -218,7 +235,8 @@ int tui_main(const char *path)
         app_free(&app);
         return EXIT_NOTERM;
     }
-    app_message(&app, false, "space runs the ramp, ? lists the keys");
+    if (!tour)
+        app_message(&app, false, "space runs the ramp, ? lists the keys");
     loop(&app);
     endwin();
     app_free(&app);

@@ -12,4 +12,7 @@
  */
 int tui_main(const char *path);
 
+/* archsim tour: the nine stages in order, in the interface. */
+int tui_tour(void);
+
 #endif
