@@ -69,7 +69,7 @@ TEST_SUPPORT = $(wildcard tests/support_*.c)
 .DELETE_ON_ERROR:
 
 .PHONY: all run test bench install uninstall clean deps check-deps unit e2e \
-        fuzz fuzz-run FORCE
+        fuzz fuzz-run check-sanitize check-valgrind FORCE
 
 all: check-deps $(PROGRAM)
 
@@ -134,6 +134,26 @@ e2e: $(PROGRAM)
 test: deps
 	@$(MAKE) --no-print-directory unit e2e
 	@echo "all tests passed"
+
+# CI runs these after make test (.ci/run): the unit and end-to-end tests
+# built with ASan and UBSan (in build-san/), then one whole headless ramp
+# under valgrind with no error and no definite or indirect leak. The
+# ramp's own status (1: objectives broken) is not valgrind's 99.
+check-sanitize: deps
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(MAKE) --no-print-directory SANITIZE=1 unit e2e
+	@echo "all tests passed under ASan and UBSan"
+
+VALGRIND_RAMP = data/scenarios/stage-3-load-balancer.yaml
+
+check-valgrind: deps
+	@$(MAKE) --no-print-directory $(PROGRAM)
+	@valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect \
+	    ./$(PROGRAM) run --format csv $(VALGRIND_RAMP) > /dev/null; \
+	    st=$$?; if [ $$st -gt 1 ]; then \
+	    echo "valgrind: $(VALGRIND_RAMP): exit $$st"; exit 1; fi
+	@echo "a whole ramp under valgrind: no errors, no leaks"
 
 bench: deps
 	@$(MAKE) --no-print-directory $(PROGRAM) $(BUILD)/tests/bench_engine

@@ -31,6 +31,10 @@ for tool in mandoc tmux valgrind; do
         missing="$missing $tool"
     fi
 done
+# GNU time measures the peak memory of runs (tests/e2e_hostile.sh).
+if [ "$mode" = install ] && [ ! -x /usr/bin/time ]; then
+    missing="$missing time"
+fi
 # make fuzz (mode "fuzz"): clang and its libFuzzer runtime.
 if [ "$mode" = fuzz ]; then
     command -v clang >/dev/null 2>&1 || missing="$missing clang"
