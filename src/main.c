@@ -11,6 +11,7 @@
 #include "advisor.h"
 #include "cmd_store.h"
 #include "datadir.h"
+#include "metrics.h"
 #include "tui.h"
 #include "version.h"
 #include "ramp.h"
@@ -56,6 +57,7 @@ static const char run_usage[] =
     "  --to USERS             last step of the ramp (e.g. 1M)\n"
     "  --steps-per-decade N   steps per tenfold rise in users (default 10)\n"
     "  --format FORMAT        table (default), csv or json\n"
+    "  --metrics FILE         also write the figures as OpenMetrics text\n"
     "  --save                 also save the run in the database; if it\n"
     "                         cannot be used, the run goes on unsaved\n"
     "  --db PATH              the database (default $ARCHSIM_DB, else\n"
@@ -99,6 +101,7 @@ struct run_options {
     double from, to;                /* 0: the scenario's */
     int per_decade;
     enum report_format format;
+    const char *metrics;            /* --metrics FILE, or NULL */
     bool save;                      /* --save */
     const char *db;                 /* --db, or NULL for the default */
 };
@@ -170,6 +173,8 @@ static int parse_run_args(int argc, char **argv, struct run_options *o)
                 return usage_error("--steps-per-decade takes a number "
                                    "from 1 to 100, not", v);
             o->per_decade = (int)n;
+        } else if (strcmp(a, "--metrics") == 0) {
+            o->metrics = v;
         } else if (strcmp(a, "--format") == 0) {
             int f = report_format_from_name(v);
 
@@ -289,6 +294,31 @@ static void warn_unreachable(const struct scenario *sc)
                 n - UNREACHABLE_SHOWN);
 }
 
+/* The figures as OpenMetrics text in path, written whole or not at all. */
+static int write_metrics(const char *path, const struct scenario *sc,
+                         const struct ramp_result *res)
+{
+    char tmp[1100];
+    FILE *out;
+    int rc;
+
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    out = fopen(tmp, "w");
+    if (!out) {
+        fprintf(stderr, "archsim: --metrics %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    rc = metrics_write(out, sc, res);
+    if (fclose(out) != 0)
+        rc = -1;
+    if (rc < 0 || rename(tmp, path) != 0) {
+        fprintf(stderr, "archsim: --metrics %s: %s\n", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 static int write_error(void)
 {
     fprintf(stderr, "archsim: writing the report: %s\n", strerror(errno));
@@ -343,6 +373,8 @@ static int cmd_run(int argc, char **argv)
     } else if (stream.failed || report_end(stdout, o.format, &sc, &res) < 0) {
         status = write_error();
     }
+    if (o.metrics && write_metrics(o.metrics, &sc, &res) < 0)
+        status = EXIT_IOERR;
     if (o.save)
         cmd_store_save_run(o.db, &sc, seed, &res, ARCHSIM_VERSION);
     ramp_result_free(&res);

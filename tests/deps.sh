@@ -18,10 +18,15 @@ for pair in $want; do
         missing="$missing $deb"
     fi
 done
-# The benchmark compares against SimPy run by the system's python3.
+# The benchmark compares against SimPy run by the system's python3; the
+# OpenMetrics export is checked by the parser of prometheus_client.
 if [ "$mode" = install ] && ! /usr/bin/python3 -c 'import simpy' 2>/dev/null
 then
     missing="$missing python3-simpy3"
+fi
+if [ "$mode" = install ] &&
+   ! /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null; then
+    missing="$missing python3-prometheus-client"
 fi
 # Tools the tests drive: mandoc -Tlint checks the man pages
 # (tests/e2e_man.sh), tmux runs the interface (tests/e2e_tui.sh),

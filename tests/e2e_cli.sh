@@ -179,6 +179,23 @@ PY
 then pass "json parses; the one-user p99 is null"
 else fail "json output"; fi
 
+# --- OpenMetrics export, read back by a parser of the format ------------------
+"$A" run --to 1k --metrics "$T/m.txt" data/scenarios/stage-5-cache.yaml \
+    > /dev/null
+if /usr/bin/python3 - "$T/m.txt" <<'PY'
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+fams = {f.name: f for f in text_string_to_metric_families(open(sys.argv[1]).read())}
+hit = fams["archsim_component_hit_ratio"]
+assert any(s.labels["component"] == "cache" and 0 < s.value < 1
+           for s in hit.samples), "no cache hit ratio"
+util = fams["archsim_component_utilisation_ratio"]
+assert {s.labels["component"] for s in util.samples} == {"lb", "app", "cache", "db"}
+assert fams["archsim_latency_p99_seconds"].unit == "seconds"
+PY
+then pass "--metrics writes OpenMetrics that a parser accepts"
+else fail "--metrics output"; fi
+
 # --- The journey ------------------------------------------------------------
 prev=0
 for f in data/scenarios/stage-*.yaml; do
