@@ -37,7 +37,7 @@ has() {
 scenario() { printf '%s\n' "$@" > "$T/s.yaml"; }
 
 # A sanitized build is slower and bigger: bounds are not measured there.
-if grep -qa AddressSanitizer "$A"; then sanitized=1; else sanitized=0; fi
+if grep -qa __asan_init "$A"; then sanitized=1; else sanitized=0; fi
 
 # measured MAX_KB MAX_S STATUSES DESCRIPTION -- command...: the exit
 # status is one of STATUSES (e.g. 0 or 0,1), and the peak resident memory
