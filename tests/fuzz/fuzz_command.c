@@ -133,8 +133,8 @@ static struct app *new_app(void)
     return app;
 }
 
-/* A command that reads or writes a file, with a path that could leave
- * the working directory. */
+/* A command that reads or writes a file (its '!' form too), with a path
+ * that could leave the working directory. */
 static bool leaves_workdir(const char *cmd)
 {
     static const char *const file_commands[] = {
@@ -145,6 +145,8 @@ static bool leaves_workdir(const char *cmd)
     while (*cmd == ' ')
         cmd++;
     len = strcspn(cmd, " ");
+    if (len > 0 && cmd[len - 1] == '!')
+        len--;
     if (!strchr(cmd, '/'))
         return false;
     for (size_t i = 0; i < sizeof file_commands / sizeof *file_commands;
