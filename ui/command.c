@@ -18,7 +18,7 @@ static const char *const commands[] = {
     "add", "connect", "delete", "disconnect", "export", "help", "layout",
     "open", "pause", "quit", "redo", "rename", "restart", "run", "seed",
     "select", "set", "step", "undo", "users", "write", "fail", "save",
-    "save!", "baseline", "entry", "open!",
+    "save!", "baseline", "entry", "open!", "export!",
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -62,7 +62,14 @@ static int need_component(struct app *app, const char *name)
 
 /* Write to a temporary file beside path, then rename it over path, so
  * a failed write never leaves a half-written file where a good one was. */
-static void export_to(struct app *app, const char *where)
+/* Whether path is one of the scenarios archsim ships. */
+static bool shipped(const char *path)
+{
+    return strstr(path, "data/scenarios/") != NULL ||
+           strstr(path, "share/archsim/scenarios/") != NULL;
+}
+
+static void export_to(struct app *app, const char *where, bool force)
 {
     char tmp[1100], path[sizeof app->path];
     FILE *out;
@@ -73,6 +80,11 @@ static void export_to(struct app *app, const char *where)
         return;
     }
     snprintf(path, sizeof path, "%s", where);   /* where may be app->path */
+    if (shipped(path) && !force) {
+        app_message(app, true, "%s is a shipped scenario: export to another "
+                    "file, or :export! to overwrite it", path);
+        return;
+    }
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
     out = fopen(tmp, "w");
     if (!out) {
@@ -390,7 +402,9 @@ static bool file_command(struct app *app, const char *cmd, const char *text)
 
     if (strcmp(cmd, "export") == 0 || strcmp(cmd, "write") == 0 ||
         strcmp(cmd, "w") == 0)
-        export_to(app, *arg ? arg : app->path);
+        export_to(app, *arg ? arg : app->path, false);
+    else if (strcmp(cmd, "export!") == 0)
+        export_to(app, *arg ? arg : app->path, true);
     else if (strcmp(cmd, "open") == 0 || strcmp(cmd, "import") == 0)
         open_file(app, arg, false);
     else if (strcmp(cmd, "open!") == 0)
