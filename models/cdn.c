@@ -41,6 +41,7 @@ static void to_origin(struct sim *sim, uint32_t r, const struct component *c)
         sim_return(sim, r);
         return;
     }
+    trace_handover(sim, r, c->calls[0], sim->now);
     q->comp[d] = (uint16_t)c->calls[0];
     q->phase = PHASE_ARRIVE;
     model_step(sim, r);

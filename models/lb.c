@@ -132,6 +132,7 @@ void lb_step(struct sim *sim, uint32_t r)
 
     /* Hand the request over: the backend takes this level. */
     arrive = sim->now + c->lb_latency + sim->sc->hop / 2;
+    trace_handover(sim, r, (int)(b >> 16), arrive);
     q->comp[d] = (uint16_t)(b >> 16);
     q->inst[d] = (uint16_t)(b & 0xffff);
     q->at[d] = (uint32_t)((arrive - q->start) / LEVEL_TICK_NS);

@@ -129,6 +129,7 @@ static void start_cpu(struct sim *sim, uint32_t r)
     q->phase = SRV_GOT_CORE;
     if (pool_acquire(sim, inst_pool(sim, c, q->inst[d], POOL_CORES), r) == 0)
         return;
+    trace_serve(sim, r);
     q->phase = SRV_CPU_DONE;
     sim_schedule(sim, sim->now + sim_service(sim, comp, comp->cpu[q->kind]),
                  EV_DONE, r);
@@ -196,6 +197,7 @@ void server_step(struct sim *sim, uint32_t r)
     case SRV_GOT_CORE: {
         const struct component *comp = &sim->sc->components[q->comp[q->depth]];
 
+        trace_serve(sim, r);
         q->phase = SRV_CPU_DONE;
         sim_schedule(sim, sim->now + sim_service(sim, comp, comp->cpu[q->kind]),
                      EV_DONE, r);

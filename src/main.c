@@ -58,6 +58,7 @@ static const char run_usage[] =
     "  --steps-per-decade N   steps per tenfold rise in users (default 10)\n"
     "  --format FORMAT        table (default), csv or json\n"
     "  --metrics FILE         also write the figures as OpenMetrics text\n"
+    "  --traces FILE          also write sampled traces of the knee as JSON\n"
     "  --save                 also save the run in the database; if it\n"
     "                         cannot be used, the run goes on unsaved\n"
     "  --db PATH              the database (default $ARCHSIM_DB, else\n"
@@ -102,6 +103,7 @@ struct run_options {
     int per_decade;
     enum report_format format;
     const char *metrics;            /* --metrics FILE, or NULL */
+    const char *traces;             /* --traces FILE, or NULL */
     bool save;                      /* --save */
     const char *db;                 /* --db, or NULL for the default */
 };
@@ -175,6 +177,8 @@ static int parse_run_args(int argc, char **argv, struct run_options *o)
             o->per_decade = (int)n;
         } else if (strcmp(a, "--metrics") == 0) {
             o->metrics = v;
+        } else if (strcmp(a, "--traces") == 0) {
+            o->traces = v;
         } else if (strcmp(a, "--format") == 0) {
             int f = report_format_from_name(v);
 
@@ -294,9 +298,25 @@ static void warn_unreachable(const struct scenario *sc)
                 n - UNREACHABLE_SHOWN);
 }
 
-/* The figures as OpenMetrics text in path, written whole or not at all. */
-static int write_metrics(const char *path, const struct scenario *sc,
+typedef int (*file_writer)(FILE *out, const struct scenario *sc,
+                           const struct ramp_result *res);
+
+static int write_metrics(FILE *out, const struct scenario *sc,
                          const struct ramp_result *res)
+{
+    return metrics_write(out, sc, res);
+}
+
+static int write_traces(FILE *out, const struct scenario *sc,
+                        const struct ramp_result *res)
+{
+    return trace_write_json(out, sc, res->traces, res->ntraces);
+}
+
+/* An extra output file, written whole or not at all. */
+static int write_file(const char *path, const char *option,
+                      const struct scenario *sc,
+                      const struct ramp_result *res, file_writer writer)
 {
     char tmp[1100];
     FILE *out;
@@ -305,14 +325,16 @@ static int write_metrics(const char *path, const struct scenario *sc,
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
     out = fopen(tmp, "w");
     if (!out) {
-        fprintf(stderr, "archsim: --metrics %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "archsim: %s %s: %s\n", option, path,
+                strerror(errno));
         return -1;
     }
-    rc = metrics_write(out, sc, res);
+    rc = writer(out, sc, res);
     if (fclose(out) != 0)
         rc = -1;
     if (rc < 0 || rename(tmp, path) != 0) {
-        fprintf(stderr, "archsim: --metrics %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "archsim: %s %s: %s\n", option, path,
+                strerror(errno));
         unlink(tmp);
         return -1;
     }
@@ -373,7 +395,11 @@ static int cmd_run(int argc, char **argv)
     } else if (stream.failed || report_end(stdout, o.format, &sc, &res) < 0) {
         status = write_error();
     }
-    if (o.metrics && write_metrics(o.metrics, &sc, &res) < 0)
+    if (o.metrics && write_file(o.metrics, "--metrics", &sc, &res,
+                                write_metrics) < 0)
+        status = EXIT_IOERR;
+    if (o.traces && write_file(o.traces, "--traces", &sc, &res,
+                               write_traces) < 0)
         status = EXIT_IOERR;
     if (o.save)
         cmd_store_save_run(o.db, &sc, seed, &res, ARCHSIM_VERSION);

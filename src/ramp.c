@@ -224,6 +224,22 @@ static void find_bottleneck(const struct sim *sim, struct step_result *out)
     }
 }
 
+/* Trace about TRACES_PER_STEP requests of a step, whatever its rate. */
+#define TRACES_PER_STEP 1000.0
+
+static void set_tracing(struct sim *sim, sim_ns batch, double users)
+{
+    const struct scenario *sc = sim->sc;
+    double rate = sc->user_model == USERS_OPEN
+                      ? users * sc->rate
+                      : users / ((double)sc->think / NS_PER_S);
+    double expected = rate * (double)batch / NS_PER_S * RAMP_BATCHES;
+    double every = expected / TRACES_PER_STEP;
+
+    if (sim->tracer)
+        sim->tracer->every = every < 1 ? 1 : (uint32_t)every;
+}
+
 int step_begin(struct step_run *run, struct sim *sim, double users)
 {
     memset(run, 0, sizeof *run);
@@ -236,6 +252,7 @@ int step_begin(struct step_run *run, struct sim *sim, double users)
     run->sim = sim;
     run->users = users;
     run->batch = batch_length(sim, users);
+    set_tracing(sim, run->batch, users);
     sim_set_users(sim, users);
     run->phase = 0;                 /* warm-up first */
     run->phase_end = sim->now + run->batch;
@@ -288,6 +305,8 @@ void step_finish(struct step_run *run, struct step_result *out)
     for (int c = 0; c < sim->sc->ncomponents; c++)
         comp_figures(sim, c, window_s, &out->comps[c]);
     find_bottleneck(sim, out);
+    for (int k = 0; k <= REQ_KIND_COUNT && sim->tracer; k++)
+        attribute(sim, k, &out->attr[k]);
     step_abandon(run);
 }
 
@@ -359,6 +378,18 @@ void ramp_summarise(const struct scenario *sc, struct ramp_result *res)
                         res->capacity >= sc->ramp.target * (1 - 1e-9);
 }
 
+/* Keep the traces of the knee: the first broken step, or the last. */
+static void keep_traces(const struct sim *sim, struct ramp_result *res,
+                        const struct step_result *st, bool last)
+{
+    int n;
+
+    if (res->traces || (st->holds && !last))
+        return;
+    n = trace_copy(sim, &res->traces);
+    res->ntraces = n > 0 ? n : 0;
+}
+
 int ramp_run(const struct scenario *sc, uint64_t seed,
              struct ramp_result *res, ramp_progress_fn progress, void *arg)
 {
@@ -370,6 +401,10 @@ int ramp_run(const struct scenario *sc, uint64_t seed,
     res->ncomponents = sc->ncomponents;
     res->steps = calloc((size_t)n, sizeof *res->steps);
     sim = res->steps ? sim_create(sc, seed) : NULL;
+    if (sim && trace_enable(sim, 1) < 0) {
+        sim_destroy(sim);
+        sim = NULL;
+    }
     if (!sim) {
         ramp_result_free(res);
         return -1;
@@ -385,6 +420,7 @@ int ramp_run(const struct scenario *sc, uint64_t seed,
             return -1;
         }
         step_judge(sc, st);
+        keep_traces(sim, res, st, i == n - 1);
         if (progress)
             progress(st, i, n, arg);
     }
@@ -398,9 +434,15 @@ int ramp_run(const struct scenario *sc, uint64_t seed,
 void ramp_result_free(struct ramp_result *res)
 {
     if (res->steps)
-        for (int i = 0; i < res->nsteps; i++)
+        for (int i = 0; i < res->nsteps; i++) {
             free(res->steps[i].comps);
+            for (int k = 0; k <= REQ_KIND_COUNT; k++)
+                attribution_free(&res->steps[i].attr[k]);
+        }
     free(res->steps);
+    free(res->traces);
     res->steps = NULL;
+    res->traces = NULL;
+    res->ntraces = 0;
     res->nsteps = 0;
 }

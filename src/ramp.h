@@ -54,6 +54,9 @@ struct step_result {
     double bottleneck_util;
     bool holds;                     /* latency and error objectives */
     const char *broken;             /* "p99" or "errors" when not holds */
+    /* Where the time of traced requests went, per request kind and, at
+     * REQ_KIND_COUNT, over all kinds; arrays owned. */
+    struct attribution attr[REQ_KIND_COUNT + 1];
     struct comp_result *comps;      /* one per component */
 };
 
@@ -67,6 +70,9 @@ struct ramp_result {
     bool budget_ok;
     bool target_holds;              /* objectives hold at the target */
     sim_ns simulated;               /* total simulated time */
+    struct trace *traces;           /* the traced requests of the first
+                                     * broken step (else the last); owned */
+    int ntraces;
     uint64_t events;
 };
 

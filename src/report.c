@@ -161,6 +161,36 @@ static void write_table_head(FILE *out, const struct scenario *sc,
             "done/s", "p50", "p95", "p99 ±95% CI", "errors", "bottleneck");
 }
 
+/* Where the time went at the knee (the first broken step, else the
+ * last), from the traced requests: for all of them, then by kind. */
+static void write_time_split(FILE *out, const struct scenario *sc,
+                             const struct ramp_result *res)
+{
+    int k = res->first_broken >= 0 ? res->first_broken : res->nsteps - 1;
+    const struct step_result *st;
+    char users[16], line[1024];
+
+    if (k < 0)
+        return;
+    st = &res->steps[k];
+    if (st->attr[REQ_KIND_COUNT].ntraces == 0)
+        return;
+    format_count(users, sizeof users, st->users);
+    fprintf(out, "\nwhere the time goes at %s users (%d traced requests):\n",
+            users, st->attr[REQ_KIND_COUNT].ntraces);
+    for (int kind = REQ_KIND_COUNT; kind >= 0; kind--) {
+        const struct attribution *a = &st->attr[kind];
+
+        if (a->ntraces == 0 || (kind < REQ_KIND_COUNT && sc->mix[kind] == 1))
+            continue;
+        attribution_sentence(sc, a, true, line, sizeof line);
+        fprintf(out, "  %-7s %s\n", kind == REQ_KIND_COUNT ? "all"
+                : req_kind_name((enum req_kind)kind), line);
+        attribution_sentence(sc, a, false, line, sizeof line);
+        fprintf(out, "  %-7s %s\n", "", line);
+    }
+}
+
 static void write_table_end(FILE *out, const struct scenario *sc,
                             const struct ramp_result *res)
 {
@@ -171,6 +201,7 @@ static void write_table_end(FILE *out, const struct scenario *sc,
     fprintf(out, "\n%s\n", verdict);
     fprintf(out, "objectives at %s users: %s\n", target,
             res->target_holds ? "hold" : "broken");
+    write_time_split(out, sc, res);
 }
 
 /* --- CSV ----------------------------------------------------------------- */
@@ -318,6 +349,47 @@ static void write_json_head(FILE *out, const struct scenario *sc,
     fprintf(out, ",\"seed\":%llu,\"steps\":[", (unsigned long long)seed);
 }
 
+/* Where the time went at the knee, by kind, as shares of the mean and
+ * of the slowest 1% of the traced requests. */
+static void write_json_split(FILE *out, const struct scenario *sc,
+                             const struct attribution *a)
+{
+    fprintf(out, "{\"traces\":%d,\"mean_ms\":%.4f,\"slowest_1pct_ms\":%.4f,"
+                 "\"network\":[%.4f,%.4f],\"distance\":[%.4f,%.4f],"
+                 "\"components\":[", a->ntraces, a->mean_ns / 1e6,
+            a->tail_ns / 1e6, a->network_mean, a->network_tail,
+            a->distance_mean, a->distance_tail);
+    for (int c = 0; c < sc->ncomponents; c++) {
+        fputs(c ? ",{\"name\":" : "{\"name\":", out);
+        json_string(out, sc->components[c].name);
+        fprintf(out, ",\"waiting\":[%.4f,%.4f],\"service\":[%.4f,%.4f]}",
+                a->mean[c].wait, a->tail[c].wait, a->mean[c].service,
+                a->tail[c].service);
+    }
+    fputs("]}", out);
+}
+
+static void write_json_time_split(FILE *out, const struct scenario *sc,
+                                  const struct ramp_result *res)
+{
+    int k = res->first_broken >= 0 ? res->first_broken : res->nsteps - 1;
+    const struct step_result *st = k >= 0 ? &res->steps[k] : NULL;
+
+    if (!st || st->attr[REQ_KIND_COUNT].ntraces == 0)
+        return;
+    fprintf(out, ",\n\"time_split\":{\"users\":%.0f,\"shares_are\":"
+                 "\"[of the mean, of the slowest 1%%]\",\"all\":",
+            st->users);
+    write_json_split(out, sc, &st->attr[REQ_KIND_COUNT]);
+    for (int kind = 0; kind < REQ_KIND_COUNT; kind++) {
+        if (st->attr[kind].ntraces == 0)
+            continue;
+        fprintf(out, ",\"%s\":", req_kind_name((enum req_kind)kind));
+        write_json_split(out, sc, &st->attr[kind]);
+    }
+    fputc('}', out);
+}
+
 static void write_json_end(FILE *out, const struct scenario *sc,
                            const struct ramp_result *res,
                            const struct advice *adv)
@@ -341,6 +413,7 @@ static void write_json_end(FILE *out, const struct scenario *sc,
             res->budget_ok ? "true" : "false",
             res->target_holds ? "true" : "false");
     json_string(out, verdict);
+    write_json_time_split(out, sc, res);
     if (adv) {
         fputs(",\n", out);
         advice_write_json(out, sc, res, adv);

@@ -247,6 +247,7 @@ void sim_call(struct sim *sim, uint32_t r, int comp, sim_ns delay)
     q->callidx[d] = 0;
     q->at[d] = (uint32_t)((arrive - q->start) / LEVEL_TICK_NS);
     q->phase = PHASE_ARRIVE;
+    trace_enter(sim, r, comp, arrive);
     sim_schedule(sim, arrive, EV_ARRIVE, r);
 }
 
@@ -270,6 +271,7 @@ static void finish(struct sim *sim, uint32_t r)
         sim_free_req(sim, r);
         return;
     }
+    trace_end(sim, r, region_rtt(sim, q));
     if (q->flags & REQ_FAILED) {
         e->errors++;
         e->by_cause[q->cause]++;
@@ -289,6 +291,7 @@ void sim_return(struct sim *sim, uint32_t r)
 {
     struct request *q = &sim->reqs[r];
 
+    trace_leave(sim, r);
     model_note_done(sim, r);
     if (q->depth == 0) {
         finish(sim, r);
@@ -384,6 +387,7 @@ static void new_request(struct sim *sim)
     q->region = (uint8_t)pick_cut(sim, sim->region_cut, sim->nregions);
     q->comp[0] = (uint16_t)sc->entry;
     q->phase = PHASE_ARRIVE;
+    trace_begin(sim, r);
     model_step(sim, r);
 }
 
@@ -466,6 +470,7 @@ void sim_reset_window(struct sim *sim)
     hist_clear(&sim->end.all);
     for (int k = 0; k < REQ_KIND_COUNT; k++)
         hist_clear(&sim->end.kind[k]);
+    trace_clear(sim);
     sim->window_start = sim->now;
 }
 
@@ -531,6 +536,7 @@ void sim_destroy(struct sim *sim)
     if (sim->cs)
         for (int c = 0; c < sim->sc->ncomponents; c++)
             model_free_state(sim, c);
+    trace_free(sim);
     free(sim->cs);
     free(sim->kind);
     free(sim->reqs);

@@ -16,6 +16,7 @@
 #include "hist.h"
 #include "rng.h"
 #include "scenario.h"
+#include "trace.h"
 
 #define NO_REQ UINT32_MAX
 
@@ -57,7 +58,11 @@ struct request {
     uint8_t callidx[MAX_CALL_DEPTH];/* next call to make, per level */
     uint32_t at[MAX_CALL_DEPTH];    /* arrival at each level, in ticks
                                      * after start */
+    uint16_t trace;                 /* traced: its slot + 1; else 0 */
 };
+
+_Static_assert(sizeof(struct request) <= 64,
+               "a request in flight must fit in 64 bytes");
 
 #define NO_KEY UINT32_MAX
 
@@ -183,6 +188,7 @@ struct sim {
     double rtt_factor[MAX_REGIONS]; /* region latency failures */
     struct fault faults[MAX_FAULTS];
     int nfaults;
+    struct tracer *tracer;          /* NULL: no tracing */
     sim_note_fn note;               /* may be NULL */
     void *note_arg;
     uint8_t *kind;                  /* each component's kind, packed: the

@@ -140,10 +140,25 @@ has "$T/out" "stage-1-single-server" "runs names the scenario"
     fail "runs does not list two runs"
 expect 0 "show 1" -- "$A" show 1
 tail -n +3 "$T/out" > "$T/show1.txt"
+# Traces are not saved: run's "where the time goes" is the one part show
+# cannot print, and is left out of the comparison.
+no_split() {
+    awk '/^where the time goes/ { skip = 1; next }
+         skip && /^$/ { skip = 0; next } !skip' "$1" > "$1.cut"
+    mv "$1.cut" "$1"
+}
+no_split "$T/run1.txt"
 same "$T/show1.txt" "$T/run1.txt" "show prints what run printed"
 has "$T/out" "run 1, saved" "show names the run"
 expect 0 "show 2 as json" -- "$A" show 2 --format json
-same "$T/out" "$T/run2.json" "show --format json prints what run printed"
+/usr/bin/python3 - "$T/run2.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.pop("time_split", None)
+open(sys.argv[1] + ".cut", "w").write(json.dumps(d, sort_keys=True))
+PY
+/usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True), end="")' "$T/out" > "$T/show2.cut"
+same "$T/show2.cut" "$T/run2.json.cut" "show --format json prints what run printed"
 expect 65 "show a missing run" -- "$A" show 99
 has "$T/err" "no run number 99" "the missing run is named"
 expect 0 "compare" -- "$A" compare 1 2

@@ -882,6 +882,13 @@ static void test_real_run_prints_the_same_report(void **state)
     assert_int_equal(store_run_save(st, &sc, 5, "t", &res, &id), STORE_OK);
     assert_int_equal(store_run_get(st, id, &run), STORE_OK);
 
+    /* Traces are not stored, so neither is where their time went: what
+     * is stored must print the same as the run without that split. */
+    for (int i = 0; i < res.nsteps; i++)
+        for (int k = 0; k <= REQ_KIND_COUNT; k++) {
+            attribution_free(&res.steps[i].attr[k]);
+            res.steps[i].attr[k].ntraces = 0;
+        }
     out = open_memstream(&before, &n1);
     assert_int_equal(report_write(out, FORMAT_JSON, &sc, 5, &res), 0);
     fclose(out);
