@@ -105,6 +105,11 @@ else fail "after undo: $undone%, before: $before%"; fi
 if screen | grep -q "┌cache"; then fail "undo left the cache"
 else pass "undo removed the cache"; fi
 
+# --- A traced request as a waterfall --------------------------------------------
+tm send-keys -t e2e t
+check "t shows the slowest traced request" "slowest traced .* request"
+tm send-keys -t e2e x
+
 # --- Editing a setting with the loader's rules --------------------------------
 tm send-keys -t e2e ':set app.instances lots' Enter
 check "a bad value gets the loader's message" "instances.*lots"

@@ -32,6 +32,7 @@ enum mode {
     MODE_COMMAND,                   /* the ':' line */
     MODE_FORM,                      /* edit the selected component */
     MODE_TOUR,                      /* a stage of the tour introduced */
+    MODE_TRACE,                     /* the slowest traced request */
 };
 
 enum confirm_action { CONFIRM_DELETE, CONFIRM_QUIT, CONFIRM_OPEN };
@@ -50,6 +51,8 @@ struct live {
     struct step_result hist[MAX_HISTORY];   /* comps owned per entry */
     int ncomps_hist;                /* components when hist was taken */
     int first_broken;               /* index in hist, or -1 */
+    struct trace *traces;           /* the last step's traced requests */
+    int ntraces;
     double capacity;
     double step_started_ms;         /* wall clock, for pacing */
 };

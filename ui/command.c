@@ -18,7 +18,7 @@ static const char *const commands[] = {
     "add", "connect", "delete", "disconnect", "export", "help", "layout",
     "open", "pause", "quit", "redo", "rename", "restart", "run", "seed",
     "select", "set", "step", "undo", "users", "write", "fail", "save",
-    "save!", "baseline", "entry", "open!", "export!",
+    "save!", "baseline", "entry", "open!", "export!", "trace",
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -363,7 +363,7 @@ static int max_words(const char *cmd)
         {"q!", 1}, {"layout", 1}, {"add", 3}, {"connect", 3},
         {"disconnect", 3}, {"delete", 2}, {"users", 2}, {"rename", 3},
         {"select", 2}, {"seed", 2}, {"save", 2}, {"save!", 2},
-        {"baseline", 2}, {"entry", 2}, {"fail", 4},
+        {"baseline", 2}, {"entry", 2}, {"fail", 4}, {"trace", 1},
     };
 
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
@@ -467,6 +467,8 @@ void command_run(struct app *app, const char *text)
         store_ui_baseline(app, w[1]);
     else if (strcmp(w[0], "fail") == 0)
         cmd_fail(app, w, n);
+    else if (strcmp(w[0], "trace") == 0)
+        app->mode = MODE_TRACE;
     else
         app_message(app, true, "unknown command '%s': Tab lists them, "
                     ":help explains", w[0]);

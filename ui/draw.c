@@ -101,7 +101,7 @@ static void draw_status(struct app *app, const struct frame *f)
         add_piece(line, sizeof line, f->cols,
                   holds_now(app, st) ? " | OK" : " | BROKEN");
     /* The capacity is known once a ramp has found the knee. */
-    if (lv->first_broken >= 0) {
+    if (lv->first_broken >= 0 && lv->capacity > 0) {
         snprintf(piece, sizeof piece, " | cap %s", cap);
         add_piece(line, sizeof line, f->cols, piece);
     }
@@ -816,6 +816,25 @@ static int side_figures(const struct app *app, const struct frame *f, int y,
     return y;
 }
 
+/* How much of the slowest requests' time is spent here, from traces. */
+static int side_share(const struct app *app, const struct frame *f, int y,
+                      int c)
+{
+    const struct step_result *st = live_last(app);
+    const struct attribution *a;
+
+    if (!st || c >= app->live.design.ncomponents)
+        return y;
+    a = &st->attr[REQ_KIND_COUNT];
+    if (a->ntraces == 0 || !a->tail)
+        return y;
+    put_fmt(y++, f->side_x + 1, f->side_w - 1, "slowest 1%%: %.0f%% waits,",
+            a->tail[c].wait * 100);
+    put_fmt(y++, f->side_x + 1, f->side_w - 1, "  %.0f%% served here (t)",
+            a->tail[c].service * 100);
+    return y;
+}
+
 /* "calls cache, db" and "from lb": the arrows of the selected box in
  * words, since crossing lines can be hard to follow. */
 static int side_links(const struct app *app, const struct frame *f, int y,
@@ -872,6 +891,8 @@ static void draw_side(struct app *app, const struct frame *f)
             comp->size[0] ? comp->size : "-");
     y = side_figures(app, f, y, c);
     if (y + 2 <= bottom)
+        y = side_share(app, f, y, c);
+    if (y + 2 <= bottom)
         y = side_links(app, f, y, c);
     if (y + 4 <= bottom && app->live.nhist > 0) {
         put_text(y++, f->side_x + 1, "busiest vs users", f->side_w - 1);
@@ -924,6 +945,7 @@ const char *const help_lines[] = {
     "x          remove a call from the selected box",
     "u          undo                      Ctrl-R  redo",
     "A          apply the advisor's first remedy (what the line proposes)",
+    "t          the slowest traced request of the last step, as a waterfall",
     "n / p      the tour's next / previous stage (archsim tour)",
     ":          command line (Tab completes); :help lists commands",
     "w          export the design to its file (:export FILE for another)",
@@ -1034,6 +1056,60 @@ static void draw_form(struct app *app, const struct frame *f)
     }
 }
 
+/* The slowest traced request of the last step as a waterfall: a row per
+ * span, waiting drawn light and service dark, on one time scale. */
+static void draw_trace(const struct app *app, const struct frame *f)
+{
+    const struct live *lv = &app->live;
+    const struct trace *t = NULL;
+    int w = f->cols - 4, h, y, x = 2, bar_x, bar_w;
+    char title[128], when[16];
+    double span_ns;
+
+    for (int i = 0; i < lv->ntraces; i++)
+        if (!lv->traces[i].failed && (!t || lv->traces[i].end -
+            lv->traces[i].start > t->end - t->start))
+            t = &lv->traces[i];
+    if (!t) {
+        overlay_frame(f->rows / 2 - 2, x, 4, w, "traces");
+        put_text(f->rows / 2, x + 2, "no traced request yet: measure a "
+                 "step first", w - 4);
+        return;
+    }
+    h = t->nspans + 5 < f->rows - 2 ? t->nspans + 5 : f->rows - 2;
+    y = (f->rows - h) / 2;
+    format_duration(when, sizeof when, (double)(t->end - t->start + t->rtt));
+    snprintf(title, sizeof title, "slowest traced %s request: %s (any key "
+             "closes)", req_kind_name((enum req_kind)t->kind), when);
+    overlay_frame(y, x, h, w, title);
+    bar_x = x + 2 + 16;
+    bar_w = w - 4 - 16 - 10;
+    span_ns = (double)(t->end - t->start);
+    for (int i = 0; i < t->nspans && i < h - 4; i++) {
+        const struct span *s = &t->spans[i];
+        int a = (int)((double)(s->arrive - t->start) / span_ns * bar_w);
+        int v = (int)((double)((s->serve ? s->serve : s->arrive) - t->start)
+                      / span_ns * bar_w);
+        int e = (int)((double)(s->leave - t->start) / span_ns * bar_w);
+        char dur[16];
+
+        put_fmt(y + 1 + i, x + 2, 15, "%*s%s", s->depth, "",
+                s->comp < app->live.design.ncomponents
+                    ? app->live.design.components[s->comp].name : "?");
+        move(y + 1 + i, bar_x + a);
+        for (int k = a; k < v && k < bar_w; k++)
+            addstr(G.empty);
+        attron(screen_attr(TONE_SELECT));
+        for (int k = v; k <= e && k < bar_w; k++)
+            addstr(G.full);
+        attroff(screen_attr(TONE_SELECT));
+        format_duration(dur, sizeof dur, (double)(s->leave - s->arrive));
+        put_text(y + 1 + i, bar_x + bar_w + 1, dur, 9);
+    }
+    put_text(y + h - 2, x + 2, "light: waiting (threads, cores, "
+             "connections)   dark: served, calls included", w - 4);
+}
+
 static void draw_tour(const struct app *app, const struct frame *f)
 {
     int w = f->cols - 4 < 72 ? f->cols - 4 : 72, h = 9;
@@ -1081,6 +1157,8 @@ void draw_screen(struct app *app)
         draw_help(app, &f);
     else if (app->mode == MODE_TOUR)
         draw_tour(app, &f);
+    else if (app->mode == MODE_TRACE)
+        draw_trace(app, &f);
     else if (app->mode == MODE_MENU)
         draw_menu(app, &f);
     else if (app->mode == MODE_FORM)

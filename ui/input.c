@@ -192,6 +192,7 @@ static void edit_key(struct app *app, int key)
         break;
     case 'u': edit_undo(app); break;
     case 'A': edit_apply_advice(app); break;
+    case 't': app->mode = MODE_TRACE; break;
     case 'n':
         if (app->tour)
             tour_open(app, app->tour + 1);
@@ -464,6 +465,7 @@ void input_key(struct app *app, int key)
     switch (app->mode) {
     case MODE_HELP: help_key(app, key); break;
     case MODE_TOUR: tour_begin_ramp(app); break;
+    case MODE_TRACE: app->mode = MODE_NORMAL; break;
     case MODE_MENU: menu_key(app, key); break;
     case MODE_CONNECT: connect_key(app, key); break;
     case MODE_CONFIRM: confirm_key(app, key); break;

@@ -30,10 +30,20 @@ static void stop_step(struct live *lv)
     lv->stepping = false;
 }
 
+static void free_step(struct step_result *st)
+{
+    free(st->comps);
+    for (int k = 0; k <= REQ_KIND_COUNT; k++)
+        attribution_free(&st->attr[k]);
+}
+
 static void free_history(struct live *lv)
 {
     for (int i = 0; i < lv->nhist; i++)
-        free(lv->hist[i].comps);
+        free_step(&lv->hist[i]);
+    free(lv->traces);
+    lv->traces = NULL;
+    lv->ntraces = 0;
     lv->nhist = 0;
     lv->first_broken = -1;
     lv->capacity = 0;
@@ -84,6 +94,8 @@ static bool start_step(struct app *app, double users)
         }
         lv->sim->note = note_event;
         lv->sim->note_arg = app;
+        if (trace_enable(lv->sim, 1) < 0)
+            app_message(app, true, "out of memory: no traces");
     }
     stop_step(lv);
     if (step_begin(&lv->run, lv->sim, users) < 0) {
@@ -160,7 +172,7 @@ const struct step_result *live_last(const struct app *app)
 static struct step_result *keep(struct live *lv, struct step_result *st)
 {
     if (lv->nhist == MAX_HISTORY) {
-        free(lv->hist[0].comps);
+        free_step(&lv->hist[0]);
         memmove(&lv->hist[0], &lv->hist[1],
                 (MAX_HISTORY - 1) * sizeof lv->hist[0]);
         lv->nhist--;
@@ -225,6 +237,10 @@ static void step_done(struct app *app)
     }
     step_finish(&lv->run, &st);
     lv->stepping = false;
+    free(lv->traces);
+    lv->ntraces = trace_copy(lv->sim, &lv->traces);
+    if (lv->ntraces < 0)
+        lv->ntraces = 0;
     step_judge(&lv->design, &st);
     keep(lv, &st);
     note_result(app, live_last(app));
