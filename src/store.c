@@ -605,6 +605,26 @@ static int open_connection(struct store *st)
 }
 
 /* Everything after the header check, in order. */
+/*
+ * Another archsim may be creating this very file: between its first
+ * write and the end of its schema, a reader can see SQLite's own objects
+ * without archsim's id. Judge again under the write lock, which waits for
+ * that creation to finish, before calling the file foreign.
+ */
+static int identify_settled(struct store *st, long *version)
+{
+    int status = identify(st, version);
+
+    if (status != STORE_FOREIGN || sqlite3_db_readonly(st->db, "main") == 1)
+        return status;
+    status = store_begin(st, true, "cannot use the database");
+    if (status != STORE_OK)
+        return status;
+    status = identify(st, version);
+    store_rollback(st);
+    return status;
+}
+
 static int open_steps(struct store *st, unsigned flags)
 {
     long version = 0;
@@ -617,7 +637,7 @@ static int open_steps(struct store *st, unsigned flags)
     if (status == STORE_OK)
         status = open_connection(st);
     if (status == STORE_OK)
-        status = identify(st, &version);
+        status = identify_settled(st, &version);
     if (status == STORE_OK)
         status = use_wal(st);
     if (status == STORE_OK && version < STORE_SCHEMA_VERSION)
