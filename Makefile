@@ -191,6 +191,8 @@ install: $(PROGRAM)
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(PROGRAM) $(DESTDIR)$(BINDIR)/archsim
 	install -m 644 data/scenarios/*.yaml $(DESTDIR)$(DATADIR)/scenarios/
+	install -d $(DESTDIR)$(DATADIR)/challenges
+	install -m 644 data/challenges/*.yaml $(DESTDIR)$(DATADIR)/challenges/
 	install -m 644 data/reference/README.md data/reference/instances.tsv \
 	    $(DESTDIR)$(DATADIR)/reference/
 	sed 's|/usr/local/share/archsim|$(DATADIR)|g' man/archsim.1 \

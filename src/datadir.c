@@ -65,3 +65,36 @@ const char *datadir_scenario(const char *arg, char *buf, size_t len)
         return buf;
     return arg;
 }
+
+const char *datadir_file(const char *subdir, const char *arg, char *buf,
+                         size_t len)
+{
+    const char *local = checkout_data();
+    const char *dirs[2] = {datadir(), local};
+
+    if (!*arg || strchr(arg, '/') || access(arg, F_OK) == 0)
+        return arg;
+    for (int d = 0; d < 2; d++)
+        for (int y = 0; y < 2 && *dirs[d]; y++) {
+            int n = snprintf(buf, len, "%s/%s/%s%s", dirs[d], subdir, arg,
+                             y ? ".yaml" : "");
+
+            if (n > 0 && (size_t)n < len && access(buf, R_OK) == 0)
+                return buf;
+        }
+    return arg;
+}
+
+int datadir_subdir(const char *subdir, char *buf, size_t len)
+{
+    const char *local = checkout_data();
+    const char *dirs[2] = {datadir(), local};
+
+    for (int d = 0; d < 2; d++) {
+        int n = snprintf(buf, len, "%s/%s", dirs[d], subdir);
+
+        if (*dirs[d] && n > 0 && (size_t)n < len && access(buf, R_OK) == 0)
+            return 0;
+    }
+    return -1;
+}

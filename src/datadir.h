@@ -18,4 +18,13 @@ const char *datadir(void);
  */
 const char *datadir_scenario(const char *arg, char *buf, size_t len);
 
+/* The same for any directory of shipped data: datadir_file("challenges",
+ * "url-shortener", ...) finds DATADIR/challenges/url-shortener.yaml. */
+const char *datadir_file(const char *subdir, const char *arg, char *buf,
+                         size_t len);
+
+/* The directory DATADIR/subdir, else the checkout's data/subdir, in buf;
+ * -1 when neither is readable. */
+int datadir_subdir(const char *subdir, char *buf, size_t len);
+
 #endif

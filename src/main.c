@@ -10,6 +10,7 @@
 
 #include "advisor.h"
 #include "cmd_store.h"
+#include "cmd_practice.h"
 #include "datadir.h"
 #include "metrics.h"
 #include "tui.h"
@@ -40,6 +41,7 @@ static const char usage_text[] =
     "       archsim runs                    list the saved runs\n"
     "       archsim show RUN                print a saved run\n"
     "       archsim compare RUN_A RUN_B     two saved runs side by side\n"
+    "       archsim practice [options]      design challenges, scored\n"
     "       archsim COMMAND --help          a command's own options\n"
     "       archsim --help | --version\n"
     "\n"
@@ -488,6 +490,8 @@ int main(int argc, char **argv)
         return fputs(check_usage, stdout) < 0 ? EXIT_IOERR : EXIT_HOLD;
     if (strcmp(argv[1], "check") == 0)
         return cmd_check(argc - 2, argv + 2);
+    if (strcmp(argv[1], "practice") == 0)
+        return cmd_practice_main(argc - 2, argv + 2);
     if (cmd_store_has(argv[1]))
         return cmd_store_main(argv[1], argc - 2, argv + 2);
     if (argc == 2 && argv[1][0] != '-' && is_scenario(argv[1]))

@@ -1926,6 +1926,25 @@ int scenario_load_buffer(struct scenario *s, const char *name,
     return rc;
 }
 
+int scenario_load_node(struct scenario *s, const char *name,
+                       const struct ynode *root, char *err, size_t errlen)
+{
+    char scratch[1024];
+    struct loader ld = {.s = s, .err = err, .errlen = errlen};
+    int rc;
+
+    if (!err || errlen == 0) {
+        ld.err = scratch;
+        ld.errlen = sizeof scratch;
+    }
+    scenario_init(s);
+    snprintf(s->source, sizeof s->source, "%s", name ? name : "scenario");
+    rc = load_root(&ld, root);
+    if (rc == 0)
+        rc = scenario_validate(s, ld.err, ld.errlen);
+    return rc;
+}
+
 /* Read all of f, but no more than one byte past the size limit. */
 static int read_all(FILE *f, char **data, size_t *len)
 {

@@ -31,6 +31,15 @@ int scenario_load_buffer(struct scenario *s, const char *name,
                          char *err, size_t errlen);
 
 /*
+ * The same from a node of a tree already read (yaml_tree.h), such as a
+ * scenario written inside a challenge file: messages give name with the
+ * node's own lines and columns.
+ */
+struct ynode;
+int scenario_load_node(struct scenario *s, const char *name,
+                       const struct ynode *root, char *err, size_t errlen);
+
+/*
  * Write s as YAML. Every setting that differs from its kind's default is
  * written; names are quoted whenever a plain scalar would not read back
  * as the same string. Returns 0, or -1 on a write error (errno set).

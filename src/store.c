@@ -471,6 +471,29 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  FOREIGN KEY (run_id, step) REFERENCES steps(run_id, step)"
     "    ON DELETE CASCADE) WITHOUT ROWID;"
     "PRAGMA user_version = 2;",
+
+    /* 3: challenge attempts with their scores and designs, and hints
+     * taken (attempt_id stays NULL until the next attempt claims them). */
+    "CREATE TABLE attempts ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  saved_at TEXT NOT NULL,"
+    "  challenge TEXT NOT NULL,"
+    "  score INTEGER NOT NULL,"
+    "  passed INTEGER NOT NULL,"
+    "  seconds REAL NOT NULL,"
+    "  hints INTEGER NOT NULL,"
+    "  cost REAL NOT NULL,"
+    "  capacity REAL NOT NULL,"
+    "  version TEXT NOT NULL,"
+    "  yaml TEXT NOT NULL);"
+    "CREATE INDEX attempts_by_challenge ON attempts(challenge, score);"
+    "CREATE TABLE hints ("
+    "  id INTEGER PRIMARY KEY,"
+    "  challenge TEXT NOT NULL,"
+    "  taken_at TEXT NOT NULL,"
+    "  attempt_id INTEGER REFERENCES attempts(id) ON DELETE SET NULL);"
+    "CREATE INDEX hints_by_challenge ON hints(challenge, attempt_id);"
+    "PRAGMA user_version = 3;",
 };
 
 _Static_assert(STORE_APP_ID == 1098015571, "migration 1 writes the id");

@@ -40,7 +40,7 @@
 #include "ramp.h"
 #include "scenario.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_APP_ID 0x41726353     /* "ArcS", in the file's header */
 #define STORE_BUSY_MS 10000         /* wait for another writer, at most */
 
@@ -213,5 +213,53 @@ void store_run_list_free(struct store_run_list *list);
  * whatever the result): STORE_NOT_FOUND, STORE_CORRUPT, ... */
 int store_run_get(struct store *st, int64_t id, struct store_run *out);
 void store_run_free(struct store_run *run);
+
+/* --- Challenge attempts and hints (store_attempt.c) --------------------- */
+
+struct store_attempt_info {
+    int64_t id;                     /* 1, 2, ...; never reused */
+    char saved_at[24];              /* UTC */
+    char challenge[NAME_BYTES];     /* the challenge's name */
+    int score;                      /* 0..100 */
+    bool passed;
+    double seconds;                 /* time taken */
+    int hints;                      /* hints it paid for */
+    double cost;                    /* USD per month */
+    double capacity;                /* users */
+    char version[32];               /* of the archsim that graded it */
+};
+
+struct store_attempt_list {
+    size_t n;
+    struct store_attempt_info *items;   /* owned; oldest first */
+};
+
+/*
+ * Save an attempt at a challenge: a's figures (id and saved_at are
+ * ignored) and the design as its normalised YAML. The hints taken for
+ * the challenge since its last attempt become this attempt's. *id (may
+ * be NULL) gets its number.
+ */
+int store_attempt_save(struct store *st, const struct store_attempt_info *a,
+                       const struct scenario *design, int64_t *id);
+
+/* The attempts at challenge (every challenge when NULL), oldest first. */
+int store_attempt_list(struct store *st, const char *challenge,
+                       struct store_attempt_list *out);
+void store_attempt_list_free(struct store_attempt_list *list);
+
+/* The best score at challenge: STORE_NOT_FOUND when never attempted. */
+int store_attempt_best(struct store *st, const char *challenge, int *score);
+
+/* The design of attempt id as YAML in *yaml (malloc'd, the caller
+ * frees): STORE_NOT_FOUND, ... */
+int store_attempt_yaml(struct store *st, int64_t id, char **yaml);
+
+/* Record a hint taken at challenge; *pending (may be NULL) gets the hints
+ * not yet claimed by an attempt, this one included. */
+int store_hint_add(struct store *st, const char *challenge, int *pending);
+
+/* The hints taken at challenge since its last attempt. */
+int store_hints_pending(struct store *st, const char *challenge, int *n);
 
 #endif
