@@ -1301,8 +1301,8 @@ void advisor_line(const struct scenario *sc, const struct step_result *st,
     if (neck.res == NECK_NONE) {
         snprintf(head, sizeof head, "%s users: nothing busy yet", users);
     } else if (neck.res == NECK_DISTANCE) {
-        snprintf(head, sizeof head, "%s users: p99 is %.0f%% the round trip "
-                 "to %s", users, pct(neck.busy),
+        snprintf(head, sizeof head, "%s users: %.0f%% of the p99 is the "
+                 "round trip to %s", users, pct(neck.busy),
                  sc->regions[neck.region].name);
     } else {
         const char *node = "";
