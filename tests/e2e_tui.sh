@@ -197,6 +197,16 @@ tm send-keys -t e2e ' '
 check "the log tells of the recovery" "primary recovered at db" 40
 tm send-keys -t e2e ':q!' Enter
 
+# --- A challenge: timer, hint, submit ------------------------------------------
+start 100 30 "$A" s1.yaml
+tm send-keys -t e2e ':practice team-wiki' Enter
+check ":practice starts a challenge with a timer" "team-wiki [0-9]+:[0-9]+/"
+tm send-keys -t e2e ':hint' Enter
+check ":hint names the bottleneck and costs points" "hint \(-5 points\)" 30
+tm send-keys -t e2e ':submit' Enter
+check ":submit grades the design out of 100" "score [0-9]+/100" 60
+tm send-keys -t e2e x ':q!' Enter
+
 # --- Terminals without colour, without UTF-8, without cursor control ----------
 start 100 30 NO_COLOR=1 "$A" s1.yaml
 check "NO_COLOR: the diagram appears" "app"

@@ -36,6 +36,7 @@ void app_free(struct app *app)
 {
     live_clear(app);
     store_ui_free(app);
+    practice_free(app);
     edit_clear_history(app);
     free(app->undo.items);
     free(app->redo.items);

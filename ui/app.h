@@ -33,6 +33,7 @@ enum mode {
     MODE_FORM,                      /* edit the selected component */
     MODE_TOUR,                      /* a stage of the tour introduced */
     MODE_TRACE,                     /* the slowest traced request */
+    MODE_REPORT,                    /* a challenge's grade, scrolled */
 };
 
 enum confirm_action { CONFIRM_DELETE, CONFIRM_QUIT, CONFIRM_OPEN };
@@ -60,6 +61,8 @@ struct live {
 /* A running ramp takes at least this long per step, so that a person
  * can watch the figures move; measuring itself is usually faster. */
 #define MIN_STEP_MS 350.0
+
+struct challenge;
 
 struct undo_stack {
     struct scenario *items;
@@ -109,6 +112,10 @@ struct app {
     bool mouse;
     int moving;                     /* box of the last move, or -1 */
     int tour;                       /* stage of the tour, 0 if none */
+    struct challenge *challenge;    /* being practised, or NULL; owned */
+    double practice_began;          /* wall clock, seconds */
+    int hints;
+    char *report;                   /* the last grade as text; owned */
     bool stop_at_knee;              /* pause at the first broken step */
     int help_top;                   /* first help line shown */
     int drag_comp;                  /* box being dragged, or -1 */
@@ -190,6 +197,14 @@ bool tour_open(struct app *app, int stage);
 void tour_begin_ramp(struct app *app);
 const char *tour_title(int stage);
 const char *tour_line(int stage, int i);
+
+/* --- practice_ui.c ------------------------------------------------------ */
+
+bool practice_start(struct app *app, const char *name);
+void practice_hint(struct app *app);
+void practice_submit(struct app *app);
+double practice_elapsed(const struct app *app);
+void practice_free(struct app *app);
 
 /* --- layout.c ------------------------------------------------------------ */
 

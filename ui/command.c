@@ -18,7 +18,8 @@ static const char *const commands[] = {
     "add", "connect", "delete", "disconnect", "export", "help", "layout",
     "open", "pause", "quit", "redo", "rename", "restart", "run", "seed",
     "select", "set", "step", "undo", "users", "write", "fail", "save",
-    "save!", "baseline", "entry", "open!", "export!", "trace",
+    "save!", "baseline", "entry", "open!", "export!", "trace", "practice",
+    "hint", "submit",
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -364,6 +365,7 @@ static int max_words(const char *cmd)
         {"disconnect", 3}, {"delete", 2}, {"users", 2}, {"rename", 3},
         {"select", 2}, {"seed", 2}, {"save", 2}, {"save!", 2},
         {"baseline", 2}, {"entry", 2}, {"fail", 4}, {"trace", 1},
+        {"practice", 2}, {"hint", 1}, {"submit", 1},
     };
 
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
@@ -469,6 +471,12 @@ void command_run(struct app *app, const char *text)
         cmd_fail(app, w, n);
     else if (strcmp(w[0], "trace") == 0)
         app->mode = MODE_TRACE;
+    else if (strcmp(w[0], "practice") == 0)
+        practice_start(app, w[1]);
+    else if (strcmp(w[0], "hint") == 0)
+        practice_hint(app);
+    else if (strcmp(w[0], "submit") == 0)
+        practice_submit(app);
     else
         app_message(app, true, "unknown command '%s': Tab lists them, "
                     ":help explains", w[0]);

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "advisor.h"
+#include "challenge.h"
 #include "report.h"
 #include "scenario_yaml.h"
 #include "screen.h"
@@ -95,6 +96,14 @@ static void draw_status(struct app *app, const struct frame *f)
     snprintf(piece, sizeof piece, "%s%s users %s/s", line[0] ? " | " : " ",
              users, rate);
     add_piece(line, sizeof line, f->cols, piece);
+    if (app->challenge) {
+        double t = practice_elapsed(app);
+
+        snprintf(piece, sizeof piece, " | %s %d:%02d/%.0fmin",
+                 app->challenge->name, (int)t / 60, (int)t % 60,
+                 app->challenge->time_limit / 60);
+        add_piece(line, sizeof line, f->cols, piece);
+    }
     add_piece(line, sizeof line, f->cols, lv->running ? " | RUNNING" :
               lv->stepping ? " | STEPPING" : " | paused");
     if (st)
@@ -958,6 +967,7 @@ const char *const help_lines[] = {
     "  :select NAME  :rename OLD NEW  :seed N  :entry NAME  :open! FILE",
     "  :set objectives.budget 2000/month (any scenario key by its path)",
     "  :save [NAME]  :save! NAME  :baseline RUN|off   (the database)",
+    "  :practice NAME  :hint  :submit   (a challenge, timed and scored)",
     "",
     "Boxes: name, instances, busiest resource bar, the figure that",
     "matters for the kind. ! and BOTTLENECK mark the bottleneck.",
@@ -1110,6 +1120,33 @@ static void draw_trace(const struct app *app, const struct frame *f)
              "connections)   dark: served, calls included", w - 4);
 }
 
+/* A challenge's grade: the text, a line a row, scrolled like the help. */
+static void draw_report(struct app *app, const struct frame *f)
+{
+    int w = f->cols - 4, h = f->rows - 2, y = 1, x = 2, row = 0, line = 0;
+    const char *p = app->report ? app->report : "";
+
+    overlay_frame(y, x, h, w, "grade (j/k scroll, other keys close)");
+    while (*p && row < h - 2) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char text[1024];
+
+        snprintf(text, sizeof text, "%.*s", (int)(n < 1023 ? n : 1023), p);
+        /* Long lines wrap onto the next rows. */
+        for (const char *part = text; row < h - 2;) {
+            size_t cut = byte_offset(part, w - 4);
+
+            if (line++ >= app->help_top)
+                put_text(y + 1 + row++, x + 2, part, w - 4);
+            if (!part[cut] || cut == 0)
+                break;
+            part += cut;
+        }
+        p += n + (nl != NULL);
+    }
+}
+
 static void draw_tour(const struct app *app, const struct frame *f)
 {
     int w = f->cols - 4 < 72 ? f->cols - 4 : 72, h = 9;
@@ -1159,6 +1196,8 @@ void draw_screen(struct app *app)
         draw_tour(app, &f);
     else if (app->mode == MODE_TRACE)
         draw_trace(app, &f);
+    else if (app->mode == MODE_REPORT)
+        draw_report(app, &f);
     else if (app->mode == MODE_MENU)
         draw_menu(app, &f);
     else if (app->mode == MODE_FORM)

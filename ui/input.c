@@ -466,6 +466,7 @@ void input_key(struct app *app, int key)
     case MODE_HELP: help_key(app, key); break;
     case MODE_TOUR: tour_begin_ramp(app); break;
     case MODE_TRACE: app->mode = MODE_NORMAL; break;
+    case MODE_REPORT: help_key(app, key); break;
     case MODE_MENU: menu_key(app, key); break;
     case MODE_CONNECT: connect_key(app, key); break;
     case MODE_CONFIRM: confirm_key(app, key); break;

@@ -1,0 +1,160 @@
+/*
+ * practice_ui.c - a challenge in the interface: its starting design, a
+ * visible timer, hints that cost points, and :submit, which grades the
+ * design (ramping it to the challenge's target) and shows the breakdown.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "challenge.h"
+#include "version.h"
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void practice_free(struct app *app)
+{
+    if (app->challenge) {
+        challenge_free(app->challenge);
+        free(app->challenge);
+    }
+    app->challenge = NULL;
+    free(app->report);
+    app->report = NULL;
+}
+
+bool practice_start(struct app *app, const char *name)
+{
+    struct challenge *ch = calloc(1, sizeof *ch);
+    char path[1024], err[1024];
+    struct scenario start;
+
+    if (!ch || !name || !*name) {
+        free(ch);
+        app_message(app, true, "practice NAME: archsim practice lists them");
+        return false;
+    }
+    if (challenge_load_file(ch, challenge_path(name, path, sizeof path), err,
+                            sizeof err) < 0) {
+        challenge_free(ch);
+        free(ch);
+        app_message(app, true, "%s", err);
+        return false;
+    }
+    if (scenario_copy(&start, &ch->start) < 0) {
+        challenge_free(ch);
+        free(ch);
+        app_message(app, true, "out of memory");
+        return false;
+    }
+    practice_free(app);
+    app->challenge = ch;
+    app->practice_began = wall_seconds();
+    app->hints = 0;
+    scenario_free(&app->sc);
+    app->sc = start;
+    layout_auto(&app->sc);
+    app->path[0] = '\0';
+    app->dirty = false;
+    app->sel = app->sc.ncomponents > 0 ? app->sc.entry : -1;
+    edit_clear_history(app);
+    live_clear(app);
+    app_log(app, "challenge %s: %s", ch->name, ch->title);
+    app_message(app, false, "%s - design it, then :submit (:hint costs 5 "
+                "points)", ch->title);
+    return true;
+}
+
+double practice_elapsed(const struct app *app)
+{
+    return app->challenge ? wall_seconds() - app->practice_began : 0;
+}
+
+void practice_hint(struct app *app)
+{
+    char hint[512];
+
+    if (!app->challenge) {
+        app_message(app, true, "no challenge: :practice NAME starts one");
+        return;
+    }
+    if (challenge_hint(app->challenge, &app->sc, hint, sizeof hint) < 0) {
+        app_message(app, true, "%s", hint);
+        return;
+    }
+    for (char *c = hint; *c; c++)         /* one line on the screen */
+        if (*c == '\n')
+            *c = ' ';
+    app->hints++;
+    app_log(app, "hint %d: %s", app->hints, hint);
+    app_message(app, false, "hint (-5 points): %s", hint);
+}
+
+/* Keep the attempt in the user's database; a failure only says so. */
+static void keep_attempt(struct app *app, const struct grade *g)
+{
+    struct store_attempt_info info = {0};
+    char path[1024], err[1024];
+    bool is_default = false;
+    struct store *st = NULL;
+
+    if (store_path(NULL, path, sizeof path, &is_default) != STORE_OK ||
+        store_open(&st, path, is_default ? STORE_MKDIR : 0, err,
+                   sizeof err) != STORE_OK) {
+        app_log(app, "attempt not kept: no database");
+        return;
+    }
+    snprintf(info.challenge, sizeof info.challenge, "%s",
+             app->challenge->name);
+    info.score = g->score;
+    info.passed = g->passed;
+    info.seconds = practice_elapsed(app);
+    info.hints = app->hints;
+    info.cost = g->cost;
+    info.capacity = g->capacity;
+    snprintf(info.version, sizeof info.version, "%s", ARCHSIM_VERSION);
+    if (store_attempt_save(st, &info, &app->sc, NULL) == STORE_OK)
+        app_log(app, "attempt kept: archsim practice --history lists it");
+    store_close(st);
+}
+
+void practice_submit(struct app *app)
+{
+    struct grade_options opt = {0};
+    struct grade g;
+    char err[1024];
+    size_t len = 0;
+    FILE *out;
+
+    if (!app->challenge) {
+        app_message(app, true, "no challenge: :practice NAME starts one");
+        return;
+    }
+    opt.seconds = practice_elapsed(app);
+    opt.hints = app->hints;
+    if (challenge_grade(app->challenge, &app->sc, &opt, &g, err,
+                        sizeof err) < 0) {
+        app_message(app, true, "%s", err);
+        return;
+    }
+    free(app->report);
+    app->report = NULL;
+    out = open_memstream(&app->report, &len);
+    if (out) {
+        grade_write_text(out, app->challenge, &g);
+        fclose(out);
+    }
+    app_log(app, "submitted %s: %d/100, %s", app->challenge->name, g.score,
+            g.passed ? "passed" : "not passed");
+    keep_attempt(app, &g);
+    grade_free(&g);
+    app->help_top = 0;
+    app->mode = MODE_REPORT;
+}
