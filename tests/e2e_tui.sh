@@ -205,7 +205,10 @@ tm send-keys -t e2e ':hint' Enter
 check ":hint names the bottleneck and costs points" "hint \(-5 points\)" 30
 tm send-keys -t e2e ':submit' Enter
 check ":submit grades the design out of 100" "score [0-9]+/100" 60
-tm send-keys -t e2e x ':q!' Enter
+tm send-keys -t e2e x ':practice' Enter
+check ":practice alone lists the challenges with the best score" \
+    "team-wiki +[0-9]+ +A wiki"
+tm send-keys -t e2e Escape ':q!' Enter
 
 # --- Terminals without colour, without UTF-8, without cursor control ----------
 start 100 30 NO_COLOR=1 "$A" s1.yaml

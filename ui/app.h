@@ -34,6 +34,7 @@ enum mode {
     MODE_TOUR,                      /* a stage of the tour introduced */
     MODE_TRACE,                     /* the slowest traced request */
     MODE_REPORT,                    /* a challenge's grade, scrolled */
+    MODE_CHALLENGES,                /* choose a challenge */
 };
 
 enum confirm_action { CONFIRM_DELETE, CONFIRM_QUIT, CONFIRM_OPEN };
@@ -116,6 +117,8 @@ struct app {
     double practice_began;          /* wall clock, seconds */
     int hints;
     char *report;                   /* the last grade as text; owned */
+    char **choices;                 /* the challenge menu's lines; owned */
+    int nchoices;
     bool stop_at_knee;              /* pause at the first broken step */
     int help_top;                   /* first help line shown */
     int drag_comp;                  /* box being dragged, or -1 */
@@ -205,6 +208,9 @@ void practice_hint(struct app *app);
 void practice_submit(struct app *app);
 double practice_elapsed(const struct app *app);
 void practice_free(struct app *app);
+void practice_menu(struct app *app);
+void practice_choose(struct app *app);
+void practice_menu_free(struct app *app);
 
 /* --- layout.c ------------------------------------------------------------ */
 

@@ -471,6 +471,8 @@ void command_run(struct app *app, const char *text)
         cmd_fail(app, w, n);
     else if (strcmp(w[0], "trace") == 0)
         app->mode = MODE_TRACE;
+    else if (strcmp(w[0], "practice") == 0 && n == 1)
+        practice_menu(app);
     else if (strcmp(w[0], "practice") == 0)
         practice_start(app, w[1]);
     else if (strcmp(w[0], "hint") == 0)

@@ -967,7 +967,7 @@ const char *const help_lines[] = {
     "  :select NAME  :rename OLD NEW  :seed N  :entry NAME  :open! FILE",
     "  :set objectives.budget 2000/month (any scenario key by its path)",
     "  :save [NAME]  :save! NAME  :baseline RUN|off   (the database)",
-    "  :practice NAME  :hint  :submit   (a challenge, timed and scored)",
+    "  :practice [NAME]  :hint  :submit  (challenges, timed and scored)",
     "",
     "Boxes: name, instances, busiest resource bar, the figure that",
     "matters for the kind. ! and BOTTLENECK mark the bottleneck.",
@@ -1120,6 +1120,24 @@ static void draw_trace(const struct app *app, const struct frame *f)
              "connections)   dark: served, calls included", w - 4);
 }
 
+static void draw_challenges(const struct app *app, const struct frame *f)
+{
+    int w = f->cols - 4, h = app->nchoices + 4 < f->rows - 2
+                                 ? app->nchoices + 4 : f->rows - 2;
+    int y = (f->rows - h) / 2, x = 2, shown = h - 4;
+    int top = app->menu_row >= shown ? app->menu_row - shown + 1 : 0;
+
+    overlay_frame(y, x, h, w, "challenges (Enter starts one, Esc closes)");
+    put_fmt(y + 1, x + 2, w - 4, "%-20s %5s  %s", "name", "best", "title");
+    for (int i = 0; i < shown && top + i < app->nchoices; i++) {
+        if (top + i == app->menu_row)
+            attron(A_REVERSE);
+        put_text(y + 2 + i, x + 2, app->choices[top + i], w - 4);
+        if (top + i == app->menu_row)
+            attroff(A_REVERSE);
+    }
+}
+
 /* A challenge's grade: the text, a line a row, scrolled like the help. */
 static void draw_report(struct app *app, const struct frame *f)
 {
@@ -1198,6 +1216,8 @@ void draw_screen(struct app *app)
         draw_trace(app, &f);
     else if (app->mode == MODE_REPORT)
         draw_report(app, &f);
+    else if (app->mode == MODE_CHALLENGES)
+        draw_challenges(app, &f);
     else if (app->mode == MODE_MENU)
         draw_menu(app, &f);
     else if (app->mode == MODE_FORM)

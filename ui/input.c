@@ -435,6 +435,26 @@ static void mouse_event(struct app *app)
         app->drag_comp = -1;
 }
 
+static void challenges_key(struct app *app, int key)
+{
+    switch (key) {
+    case KEY_UP: case 'k':
+        if (app->menu_row > 0)
+            app->menu_row--;
+        break;
+    case KEY_DOWN: case 'j':
+        if (app->menu_row + 1 < app->nchoices)
+            app->menu_row++;
+        break;
+    case '\n': case KEY_ENTER:
+        practice_choose(app);
+        break;
+    default:
+        app->mode = MODE_NORMAL;
+        break;
+    }
+}
+
 /* The help scrolls with j/k, arrows, space and PgUp/PgDn; any other key
  * closes it. */
 static void help_key(struct app *app, int key)
@@ -467,6 +487,7 @@ void input_key(struct app *app, int key)
     case MODE_TOUR: tour_begin_ramp(app); break;
     case MODE_TRACE: app->mode = MODE_NORMAL; break;
     case MODE_REPORT: help_key(app, key); break;
+    case MODE_CHALLENGES: challenges_key(app, key); break;
     case MODE_MENU: menu_key(app, key); break;
     case MODE_CONNECT: connect_key(app, key); break;
     case MODE_CONFIRM: confirm_key(app, key); break;

@@ -28,6 +28,7 @@ void practice_free(struct app *app)
     app->challenge = NULL;
     free(app->report);
     app->report = NULL;
+    practice_menu_free(app);
 }
 
 bool practice_start(struct app *app, const char *name)
@@ -157,4 +158,75 @@ void practice_submit(struct app *app)
     grade_free(&g);
     app->help_top = 0;
     app->mode = MODE_REPORT;
+}
+
+/* --- The menu of challenges ------------------------------------------------- */
+
+void practice_menu_free(struct app *app)
+{
+    for (int i = 0; i < app->nchoices; i++)
+        free(app->choices[i]);
+    free(app->choices);
+    app->choices = NULL;
+    app->nchoices = 0;
+}
+
+/* One line per shipped challenge: its name, title and the best score
+ * kept in the database. */
+static char *menu_line(struct store *st, const char *path)
+{
+    struct challenge ch;
+    char err[512], line[512], best[32] = "-";
+    int score;
+
+    if (challenge_load_file(&ch, path, err, sizeof err) < 0) {
+        challenge_free(&ch);
+        return NULL;
+    }
+    if (st && store_attempt_best(st, ch.name, &score) == STORE_OK &&
+        score >= 0)
+        snprintf(best, sizeof best, "%d", score);
+    snprintf(line, sizeof line, "%-20s %5s  %s", ch.name, best, ch.title);
+    challenge_free(&ch);
+    return strdup(line);
+}
+
+void practice_menu(struct app *app)
+{
+    char **paths = NULL, dbpath[1024], err[512];
+    bool is_default = false;
+    struct store *st = NULL;
+    int n = challenge_paths(&paths);
+
+    if (n <= 0) {
+        app_message(app, true, "no challenges found");
+        return;
+    }
+    if (store_path(NULL, dbpath, sizeof dbpath, &is_default) == STORE_OK)
+        (void)store_open(&st, dbpath, is_default ? STORE_MKDIR : 0, err,
+                         sizeof err);
+    practice_menu_free(app);
+    app->choices = calloc((size_t)n, sizeof *app->choices);
+    for (int i = 0; app->choices && i < n; i++) {
+        char *line = menu_line(st, paths[i]);
+
+        if (line)
+            app->choices[app->nchoices++] = line;
+    }
+    store_close(st);
+    challenge_paths_free(paths, n);
+    app->menu_row = 0;
+    app->mode = MODE_CHALLENGES;
+}
+
+/* The name is the first word of the chosen line. */
+void practice_choose(struct app *app)
+{
+    char name[NAME_BYTES];
+
+    if (app->menu_row < 0 || app->menu_row >= app->nchoices)
+        return;
+    sscanf(app->choices[app->menu_row], "%255s", name);
+    app->mode = MODE_NORMAL;
+    practice_start(app, name);
 }
