@@ -32,7 +32,8 @@ static void plan_frame(const struct app *app, struct frame *f)
     getmaxyx(stdscr, f->rows, f->cols);
     f->side_w = f->cols >= 120 ? 38 : f->cols >= 90 ? 30 : 22;
     f->side_x = f->cols - f->side_w;
-    f->strip_y = f->rows - (f->rows >= 40 ? 10 : 7) - app->has_baseline;
+    f->strip_y = f->rows - (f->rows >= 40 ? 10 : 7) - app->has_baseline -
+                 (f->rows >= 30 ? 2 : 0);  /* room for p50 and p95 rows */
     f->diag_x = 0;
     f->diag_y = 1;
     f->diag_w = f->side_x - 1;
@@ -655,6 +656,41 @@ static void axis_labels(const struct app *app, int y, int x, int w)
     }
 }
 
+static double p50_of(const struct step_result *st, int arg)
+{
+    (void)arg;
+    return st->samples ? (double)st->p50 : -1;
+}
+
+static double p95_of(const struct step_result *st, int arg)
+{
+    (void)arg;
+    return st->samples ? (double)st->p95 : -1;
+}
+
+/* The p50 and p95 rows, on the scale of the p99's, when there is room;
+ * returns the rows used. */
+static int percentile_rows(const struct app *app, const struct frame *f,
+                           int y, int w, double lo, double hi)
+{
+    const struct step_result *st = live_last(app);
+    char v[16];
+
+    if (f->rows < 30)
+        return 0;
+    put_text(y, 0, "p50", 7);
+    spark(app, y, 7, w, p50_of, 0, lo > 0 ? lo : 1, hi > lo ? hi : lo + 1,
+          true);
+    format_duration(v, sizeof v, st ? (double)st->p50 : 0);
+    put_fmt(y, 7 + w + 1, 25, "now %s", st ? v : "-");
+    put_text(y + 1, 0, "p95", 7);
+    spark(app, y + 1, 7, w, p95_of, 0, lo > 0 ? lo : 1,
+          hi > lo ? hi : lo + 1, true);
+    format_duration(v, sizeof v, st ? (double)st->p95 : 0);
+    put_fmt(y + 1, 7 + w + 1, 25, "now %s", st ? v : "-");
+    return 2;
+}
+
 static void draw_charts(const struct app *app, const struct frame *f)
 {
     int w = f->cols - 33, y = f->strip_y + 1;
@@ -664,10 +700,12 @@ static void draw_charts(const struct app *app, const struct frame *f)
     if (w < 10)
         return;
     range_of(app, p99_of, 0, &lo, &hi);
+    widen(live_series(app), p50_of, 0, &lo, &hi);
     if (app->has_baseline)          /* one scale for both curves */
         widen((struct series){app->baseline.result.steps,
                               app->baseline.result.nsteps},
               p99_of, 0, &lo, &hi);
+    y += percentile_rows(app, f, y, w, lo, hi);
     format_duration(a, sizeof a, lo);
     format_duration(b, sizeof b, hi);
     format_duration(obj, sizeof obj, (double)app->sc.objectives.p99);
@@ -725,6 +763,8 @@ static void draw_strip(struct app *app, const struct frame *f)
     draw_charts(app, f);
     if (app->has_baseline)
         y++;                        /* the baseline took a row */
+    if (f->rows >= 30)
+        y += 2;                     /* and so did p50 and p95 */
     advice_for_screen(app, line, sizeof line);
     put_text(y + 4, 0, line, f->cols);
     log_rows = f->rows - (y + 5) - 1;
