@@ -177,7 +177,7 @@ static char *menu_line(struct store *st, const char *path)
 {
     struct challenge ch;
     char err[512], line[512], best[32] = "-";
-    int score;
+    int score = -1;
 
     if (challenge_load_file(&ch, path, err, sizeof err) < 0) {
         challenge_free(&ch);
