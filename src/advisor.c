@@ -1574,40 +1574,18 @@ void advice_write_text(FILE *out, const struct scenario *sc,
             put_theory_line(out, sc, &th[i]);
 }
 
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
-static void json_num(FILE *out, double v)
-{
-    if (isfinite(v))
-        fprintf(out, "%.6g", v);
-    else
-        fputs("null", out);
-}
-
 static void json_remedy(FILE *out, const struct scenario *sc,
                         const struct advice_remedy *r)
 {
     fprintf(out, "{\"kind\":\"%s\",\"component\":", remedy_key(r->kind));
     if (r->comp >= 0)
-        json_str(out, cname(sc, r->comp));
+        json_string(out, cname(sc, r->comp));
     else
         fputs("null", out);
     fputs(",\"change\":", out);
-    json_str(out, r->what);
+    json_string(out, r->what);
     fputs(",\"text\":", out);
-    json_str(out, r->text);
+    json_string(out, r->text);
     fputc('}', out);
 }
 
@@ -1628,26 +1606,26 @@ void advice_write_json(FILE *out, const struct scenario *sc,
     fprintf(out, "\"advisor\":{\"users\":%.0f,\"holds\":%s,\"bottleneck\":"
             "{\"component\":", st->users, adv->holds ? "true" : "false");
     if (n->comp >= 0)
-        json_str(out, cname(sc, n->comp));
+        json_string(out, cname(sc, n->comp));
     else
         fputs("null", out);
     fprintf(out, ",\"resource\":\"%s\",\"busy\":", resource_name(n->res));
-    json_num(out, n->busy);
+    json_number(out, n->busy);
     fputs(",\"rejected\":", out);
-    json_num(out, n->rejected);
+    json_number(out, n->rejected);
     if (n->comp >= 0 && sc->components[n->comp].kind == KIND_DATABASE)
         fprintf(out, ",\"node\":\"%s\"", n->node == 0 ? "primary"
                                                       : "replica");
     if (n->res == NECK_DISTANCE) {
         fputs(",\"region\":", out);
-        json_str(out, sc->regions[n->region].name);
+        json_string(out, sc->regions[n->region].name);
     }
     if (n->via_callee) {
         fputs(",\"waited_on_by\":", out);
-        json_str(out, cname(sc, n->caller));
+        json_string(out, cname(sc, n->caller));
     }
     fputs(",\"text\":", out);
-    json_str(out, n->text);
+    json_string(out, n->text);
     fputs("},\"remedy\":", out);
     if (adv->nremedies > 0)
         json_remedy(out, sc, &adv->remedies[0]);
@@ -1662,30 +1640,30 @@ void advice_write_json(FILE *out, const struct scenario *sc,
     fputs("],\"what_if\":", out);
     if (adv->whatif.done) {
         fputs("{\"change\":", out);
-        json_str(out, adv->remedies[0].what);
+        json_string(out, adv->remedies[0].what);
         fprintf(out, ",\"capacity_before\":%.0f,\"capacity_after\":%.0f,"
                 "\"at_least\":%s,\"below\":%s,\"text\":",
                 adv->whatif.before, adv->whatif.after,
                 adv->whatif.at_least ? "true" : "false",
                 adv->whatif.below ? "true" : "false");
-        json_str(out, adv->whatif.text);
+        json_string(out, adv->whatif.text);
         fputc('}', out);
     } else {
         fputs("null", out);
     }
     if (adv->alt >= 0 && adv->alt_whatif.done) {
         fputs(",\"what_if_alternative\":{\"change\":", out);
-        json_str(out, adv->remedies[adv->alt].what);
+        json_string(out, adv->remedies[adv->alt].what);
         fprintf(out, ",\"capacity_after\":%.0f,\"at_least\":%s,"
                 "\"below\":%s,\"text\":", adv->alt_whatif.after,
                 adv->alt_whatif.at_least ? "true" : "false",
                 adv->alt_whatif.below ? "true" : "false");
-        json_str(out, adv->alt_whatif.text);
+        json_string(out, adv->alt_whatif.text);
         fputc('}', out);
     }
     if (adv->note[0]) {
         fputs(",\"note\":", out);
-        json_str(out, adv->note);
+        json_string(out, adv->note);
     }
     fputs(",\"theory\":[", out);
     nth = advisor_theory(sc, st, th, 64);
@@ -1693,28 +1671,28 @@ void advice_write_json(FILE *out, const struct scenario *sc,
         const struct station_theory *t = &th[i];
 
         fputs(i ? ",{\"component\":" : "{\"component\":", out);
-        json_str(out, cname(sc, t->comp));
+        json_string(out, cname(sc, t->comp));
         fprintf(out, ",\"resource\":\"%s\",\"copies\":%d,\"servers\":%d,"
                 "\"lambda\":", t->resource, t->copies, t->servers);
-        json_num(out, t->lambda);
+        json_number(out, t->lambda);
         fputs(",\"service_ms\":", out);
-        json_num(out, t->service * 1e3);
+        json_number(out, t->service * 1e3);
         fputs(",\"rho\":", out);
-        json_num(out, t->rho);
+        json_number(out, t->rho);
         fputs(",\"cv2\":", out);
-        json_num(out, t->cv2);
+        json_number(out, t->cv2);
         fputs(",\"waiting_theory\":", out);
-        json_num(out, t->lq_theory);
+        json_number(out, t->lq_theory);
         fputs(",\"waiting_sim\":", out);
-        json_num(out, t->lq_sim);
+        json_number(out, t->lq_sim);
         fputs(",\"wait_theory_ms\":", out);
-        json_num(out, t->wq_theory * 1e3);
+        json_number(out, t->wq_theory * 1e3);
         fputs(",\"wait_sim_ms\":", out);
-        json_num(out, t->wq_sim * 1e3);
+        json_number(out, t->wq_sim * 1e3);
         fprintf(out, ",\"agree\":%s", t->disagree ? "false" : "true");
         if (t->disagree) {
             fputs(",\"why\":", out);
-            json_str(out, t->why);
+            json_string(out, t->why);
         }
         fputc('}', out);
     }

@@ -248,7 +248,7 @@ static void write_csv_row(FILE *out, const struct scenario *sc,
 
 /* --- JSON ---------------------------------------------------------------- */
 
-static void json_string(FILE *out, const char *s)
+void json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -263,7 +263,7 @@ static void json_string(FILE *out, const char *s)
 }
 
 /* JSON has no NaN or infinity: write null for them. */
-static void json_number(FILE *out, double v)
+void json_number(FILE *out, double v)
 {
     if (isfinite(v))
         fprintf(out, "%.6g", v);

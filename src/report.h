@@ -45,6 +45,11 @@ int report_write_advised(FILE *out, enum report_format format,
                          const struct ramp_result *res,
                          const struct advice *adv);
 
+/* A JSON string (quotes, backslashes and control characters escaped),
+ * and a JSON number (null for NaN and infinities). */
+void json_string(FILE *out, const char *s);
+void json_number(FILE *out, double v);
+
 /* "850us", "12.3ms", "1.25s": three significant figures. */
 void format_duration(char *buf, size_t len, double ns);
 

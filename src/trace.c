@@ -328,20 +328,6 @@ void attribution_sentence(const struct scenario *sc,
 
 /* --- Export ----------------------------------------------------------------- */
 
-static void json_name(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
 static void write_trace(FILE *out, const struct scenario *sc,
                         const struct trace *t)
 {
@@ -360,7 +346,7 @@ static void write_trace(FILE *out, const struct scenario *sc,
             fprintf(out, "\"parent_id\":\"%016llx\",",
                     (unsigned long long)(t->id << 8 | (uint64_t)(parent + 1)));
         fputs("\"name\":", out);
-        json_name(out, sc->components[s->comp].name);
+        json_string(out, sc->components[s->comp].name);
         fprintf(out, ",\"start_ns\":%lld,\"service_start_ns\":%lld,"
                      "\"end_ns\":%lld}", (long long)s->arrive,
                 (long long)(s->serve ? s->serve : s->arrive),

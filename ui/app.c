@@ -18,18 +18,24 @@ int app_load(struct app *app, const char *path, char *err, size_t errlen)
         scenario_free(&loaded);
         return -1;
     }
+    app_adopt(app, &loaded, path);
+    app_log(app, "opened %s: %d components", app->path, app->sc.ncomponents);
+    return 0;
+}
+
+void app_adopt(struct app *app, struct scenario *sc, const char *path)
+{
     scenario_free(&app->sc);
-    app->sc = loaded;
+    app->sc = *sc;
     layout_auto(&app->sc);
     /* The path as the user would write it: no "build/../" detours. */
-    if (!realpath(path, app->path))
+    app->path[0] = '\0';
+    if (path && !realpath(path, app->path))
         snprintf(app->path, sizeof app->path, "%s", path);
     app->dirty = false;
     app->sel = app->sc.ncomponents > 0 ? app->sc.entry : -1;
     edit_clear_history(app);
     live_clear(app);
-    app_log(app, "opened %s: %d components", app->path, app->sc.ncomponents);
-    return 0;
 }
 
 void app_free(struct app *app)

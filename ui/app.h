@@ -128,6 +128,10 @@ struct app {
 /* --- app.c --------------------------------------------------------------- */
 
 int app_load(struct app *app, const char *path, char *err, size_t errlen);
+
+/* Make sc (which the app now owns) the design, from path (NULL: none):
+ * laid out, with no history, undo or results. */
+void app_adopt(struct app *app, struct scenario *sc, const char *path);
 void app_free(struct app *app);
 void app_log(struct app *app, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

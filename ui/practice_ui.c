@@ -59,14 +59,7 @@ bool practice_start(struct app *app, const char *name)
     app->challenge = ch;
     app->practice_began = wall_seconds();
     app->hints = 0;
-    scenario_free(&app->sc);
-    app->sc = start;
-    layout_auto(&app->sc);
-    app->path[0] = '\0';
-    app->dirty = false;
-    app->sel = app->sc.ncomponents > 0 ? app->sc.entry : -1;
-    edit_clear_history(app);
-    live_clear(app);
+    app_adopt(app, &start, NULL);
     app_log(app, "challenge %s: %s", ch->name, ch->title);
     app_message(app, false, "%s - design it, then :submit (:hint costs 5 "
                 "points)", ch->title);

@@ -137,14 +137,7 @@ bool store_ui_open(struct app *app, const char *name)
         return false;
     }
     store_close(st);
-    scenario_free(&app->sc);
-    app->sc = loaded;
-    layout_auto(&app->sc);
-    app->path[0] = '\0';
-    app->dirty = false;
-    app->sel = app->sc.ncomponents > 0 ? app->sc.entry : -1;
-    edit_clear_history(app);
-    live_clear(app);
+    app_adopt(app, &loaded, NULL);
     app_log(app, "opened saved scenario '%s'", name);
     return true;
 }
