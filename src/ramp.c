@@ -199,6 +199,8 @@ static void end_figures(struct sim *sim, struct step_result *out,
     out->error_frac = answered ? (double)e->errors / (double)answered : 0;
     out->samples = e->ok;
     out->in_flight = sim->inflight;
+    out->sent = e->arrivals;
+    out->answered = answered;
     out->p50 = hist_quantile(&e->all, 0.50);
     out->p95 = hist_quantile(&e->all, 0.95);
     out->p99 = hist_quantile(&e->all, 0.99);
@@ -350,8 +352,12 @@ void step_judge(const struct scenario *sc, struct step_result *st)
                st->p50 > p99) {
         st->holds = false;
         st->broken = "p99";
-    } else if ((st->offered > 0 || st->in_flight > 0) &&
-               st->samples == 0 && st->error_frac == 0) {
+    } else if (((st->offered > 0 || st->in_flight > 0) &&
+                st->samples == 0 && st->error_frac == 0) ||
+               (st->sent >= MIN_P99_SAMPLES &&
+                st->answered < st->sent / 2)) {
+        /* Nothing came back, or most of what was sent is still out: a
+         * design stuck behind a queue that never times out. */
         st->holds = false;
         st->broken = "answers";
     } else if (st->error_frac > sc->objectives.errors) {

@@ -44,6 +44,8 @@ struct step_result {
     double error_frac;
     uint64_t samples;               /* answered requests measured */
     uint64_t in_flight;             /* requests out at the end, tasks too */
+    uint64_t sent, answered;        /* in the window: sent, and answered
+                                     * with or without error */
     int64_t p50, p95, p99;
     int64_t p99_lo, p99_hi;         /* 95% interval by batch means */
     bool p99_known;                 /* enough samples for a p99 */

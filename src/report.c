@@ -64,8 +64,9 @@ void report_verdict(char *buf, size_t len, const struct scenario *sc,
         st = &res->steps[res->first_broken];
         format_count(users, sizeof users, st->users);
         if (strcmp(st->broken, "answers") == 0) {
-            snprintf(buf, len, "capacity %s users; first broken: nothing "
-                     "was answered at %s users (bottleneck %s, %.0f%% busy)",
+            snprintf(buf, len, "capacity %s users; first broken: most "
+                     "requests went unanswered at %s users (bottleneck %s, "
+                     "%.0f%% busy)",
                      cap, users, comp_name(sc, st->bottleneck),
                      st->bottleneck_util * 100);
             goto budget;

@@ -147,6 +147,14 @@ scenario "name: x" "users: {model: open, rate: 1/s, ramp: {from: 100k, to: 100k}
 expect 1 "S1 ten times past capacity ends" -- timeout 120 "$A" run --format json "$T/s.yaml"
 has "$T/out" '"backlog_full":' "S1 reports rejections by cause"
 
+# A design stuck behind endless queues, where nothing times out, must not
+# pass for holding because no error was counted.
+scenario "name: stuck" "users: {model: open, rate: 1/s, ramp: {from: 1M, to: 1M}}" \
+    "components:" \
+    "  - {name: app, kind: server, instances: 100, threads: 1M, backlog: 1M, cpu: {read: 10s}, timeout: 24h}"
+expect 1 "a stuck design does not hold" -- timeout 60 "$A" run "$T/s.yaml"
+has "$T/out" "unanswered" "and says its requests went unanswered"
+
 # --- Determinism (S4) ----------------------------------------------------------
 S1=data/scenarios/stage-1-single-server.yaml
 "$A" run --to 5k --format csv "$S1" > "$T/a.csv"
