@@ -155,6 +155,22 @@ scenario "name: stuck" "users: {model: open, rate: 1/s, ramp: {from: 1M, to: 1M}
 expect 1 "a stuck design does not hold" -- timeout 60 "$A" run "$T/s.yaml"
 has "$T/out" "unanswered" "and says its requests went unanswered"
 
+# T6: a locale whose decimal mark is a comma changes nothing: files load
+# with the same values and CSV keeps its full stops.
+if mkdir -p "$T/loc" && localedef -i de_DE -f UTF-8 "$T/loc/de_DE.UTF-8" \
+       >/dev/null 2>&1; then
+    scenario "name: x" "users: {ramp: {from: 1, to: 100}}" "components:" \
+        "  - {name: a, kind: server, cv: 0.9, cpu: {read: 2.5ms}}"
+    "$A" run --format csv "$T/s.yaml" > "$T/c.csv"
+    LOCPATH="$T/loc" LC_ALL=de_DE.UTF-8 "$A" run --format csv "$T/s.yaml" \
+        > "$T/de.csv"
+    if cmp -s "$T/c.csv" "$T/de.csv"; then
+        pass "T6 a comma-decimal locale gives the same CSV"
+    else fail "T6 the CSV differs under de_DE.UTF-8"; fi
+else
+    echo "skipped: T6 (localedef cannot build de_DE here)"
+fi
+
 # --- Determinism (S4) ----------------------------------------------------------
 S1=data/scenarios/stage-1-single-server.yaml
 "$A" run --to 5k --format csv "$S1" > "$T/a.csv"

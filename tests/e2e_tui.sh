@@ -229,6 +229,29 @@ st=$?
 [ $st -ne 0 ] && grep -q "archsim run" "$T/err" &&
     pass "TERM=dumb: refused, pointing to archsim run" ||
     fail "TERM=dumb: exit $st"
+env -u TERM "$A" "$T/s1.yaml" </dev/null >/dev/null 2>"$T/err"
+st=$?
+[ $st -ne 0 ] && grep -q "archsim run" "$T/err" &&
+    pass "T3 no TERM at all: refused, pointing to archsim run" ||
+    fail "no TERM: exit $st"
+
+# --- T2: fifty resizes in two seconds while a ramp runs -------------------------
+start 120 40 "$A" s1.yaml
+check "the interface starts for the resize storm" "┌app"
+tm send-keys -t e2e ' '
+i=0
+while [ $i -lt 50 ]; do
+    tm resize-window -t e2e -x $((40 + (i * 7) % 90)) -y $((10 + (i * 3) % 35))
+    sleep 0.04
+    i=$((i + 1))
+done
+tm resize-window -t e2e -x 120 -y 40
+check "T2 after fifty resizes the diagram is whole" "┌app.*┌db"
+if screen | grep -q "terminal too small"; then
+    fail "T2 an old frame was left behind"
+else pass "T2 nothing of an old frame is left"; fi
+tm send-keys -t e2e ':q!' Enter
+check "T2 it quits normally" "EXITED rc=0"
 
 # --- Wide names line up (T9) -------------------------------------------------------
 cat > "$T/wide.yaml" <<'YAML'
