@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "advisor.h"
 #include "cmd_store.h"
@@ -410,6 +411,33 @@ static int cmd_run(int argc, char **argv)
     return status;
 }
 
+/* Spaces that bring name to cols terminal cells (wide characters take
+ * two, combining ones none), so that columns line up whatever the
+ * script. Bytes that are not text in this locale count one cell. */
+static int pad_to(const char *name, int cols)
+{
+    mbstate_t st;
+    int width = 0;
+
+    memset(&st, 0, sizeof st);
+    while (*name) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, name, MB_CUR_MAX, &st);
+
+        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+            memset(&st, 0, sizeof st);
+            n = 1;
+            width++;
+        } else {
+            int w = wcwidth(wc);
+
+            width += w < 0 ? 1 : w;
+        }
+        name += n;
+    }
+    return width < cols ? cols - width : 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     struct scenario sc;
@@ -427,7 +455,8 @@ static int cmd_check(int argc, char **argv)
     for (int i = 0; i < sc.ncomponents; i++) {
         const struct component *c = &sc.components[i];
 
-        printf("  %-20s %-8s x%d", c->name, kind_name(c->kind), c->instances);
+        printf("  %s%*s %-8s x%d", c->name, pad_to(c->name, 20), "",
+               kind_name(c->kind), c->instances);
         for (int j = 0; j < c->ncalls; j++)
             printf("%s%s", j ? ", " : "  -> ", c->call_names[j]);
         printf("\n");

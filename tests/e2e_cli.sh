@@ -171,6 +171,29 @@ else
     echo "skipped: T6 (localedef cannot build de_DE here)"
 fi
 
+# T9 in check: names of wide characters still line the kinds up.
+cat > "$T/wide.yaml" <<'YAML'
+name: wide
+components:
+  - {name: "数据库主节点", kind: server, calls: ["cache-🔥-tier"]}
+  - {name: "cache-🔥-tier", kind: database}
+YAML
+LC_ALL=C.UTF-8 "$A" check "$T/wide.yaml" > "$T/out" 2>/dev/null
+if /usr/bin/python3 - "$T/out" <<'PY'
+import sys, unicodedata
+def cells(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else
+               0 if unicodedata.combining(c) else 1 for c in s)
+cols = set()
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines()[1:]:
+    for kind in ("server", "database"):
+        if kind in line:
+            cols.add(cells(line[:line.index(kind)]))
+assert len(cols) == 1, cols
+PY
+then pass "T9 check lines up wide names in terminal cells"
+else fail "T9 check misaligns wide names"; cat "$T/out"; fi
+
 # --- Determinism (S4) ----------------------------------------------------------
 S1=data/scenarios/stage-1-single-server.yaml
 "$A" run --to 5k --format csv "$S1" > "$T/a.csv"
