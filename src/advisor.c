@@ -129,13 +129,26 @@ static int busiest_below(const struct scenario *sc,
     return best;
 }
 
+/* What a size is sold as: a database ("db."), a cache ("cache.") or a
+ * machine; a bigger size is only ever one of the same. */
+static int product_of(const char *name)
+{
+    if (strncmp(name, "db.", 3) == 0)
+        return 1;
+    if (strncmp(name, "cache.", 6) == 0)
+        return 2;
+    return 0;
+}
+
 /* A size of the same family (the name up to its last dot) with more
- * vCPUs: the smallest such, or NULL. */
+ * vCPUs: the smallest such; past the family's largest, the smallest
+ * bigger one of another family of the same product (db.t3.medium grows
+ * into db.r6g.xlarge); else NULL. */
 static const struct instance_size *next_size(const char *size)
 {
     const struct instance_size *now = reference_size(size);
     const char *dot = strrchr(size, '.');
-    const struct instance_size *best = NULL;
+    const struct instance_size *best = NULL, *other = NULL;
     size_t fam;
 
     if (!now || !dot)
@@ -143,13 +156,19 @@ static const struct instance_size *next_size(const char *size)
     fam = (size_t)(dot - size) + 1;
     for (int i = 0; i < reference_nsizes; i++) {
         const struct instance_size *z = &reference_sizes[i];
+        bool same = strncmp(z->name, size, fam) == 0 &&
+                    !strchr(z->name + fam, '.');
 
-        if (strncmp(z->name, size, fam) != 0 || strchr(z->name + fam, '.'))
+        if (z->vcpus <= now->vcpus)
             continue;
-        if (z->vcpus > now->vcpus && (!best || z->vcpus < best->vcpus))
+        if (same && (!best || z->vcpus < best->vcpus))
             best = z;
+        if (!same && product_of(z->name) == product_of(size) &&
+            (!other || z->vcpus < other->vcpus ||
+             (z->vcpus == other->vcpus && z->usd_hour < other->usd_hour)))
+            other = z;
     }
-    return best;
+    return best ? best : other;
 }
 
 /* Request kinds that reach a component, as shares of all requests:
