@@ -136,6 +136,7 @@ static void apply_other(struct sim *sim, struct fault *ft, bool start)
         break;
     case FAIL_SLOW:
         cs->slow = start ? ft->f.factor : 1.0;
+        sim->slowed += start ? 1 : -1;
         break;
     default:
         break;

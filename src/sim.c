@@ -142,7 +142,11 @@ sim_ns sim_service(struct sim *sim, const struct component *c, sim_ns mean)
 
     if (mean <= 0)
         return 0;
-    mean = (sim_ns)((double)mean * sim->cs[c - sim->sc->components].slow);
+    /* Only while a "slow" failure is in force: the common case costs a
+     * test, not a division and a multiply per service time. */
+    if (sim->slowed)
+        mean = (sim_ns)((double)mean *
+                        sim->cs[c - sim->sc->components].slow);
     switch (c->dist) {
     case DIST_CONSTANT:
         return mean;
@@ -247,7 +251,8 @@ void sim_call(struct sim *sim, uint32_t r, int comp, sim_ns delay)
     q->callidx[d] = 0;
     q->at[d] = (uint32_t)((arrive - q->start) / LEVEL_TICK_NS);
     q->phase = PHASE_ARRIVE;
-    trace_enter(sim, r, comp, arrive);
+    if (q->trace)
+        trace_enter(sim, r, comp, arrive);
     sim_schedule(sim, arrive, EV_ARRIVE, r);
 }
 
@@ -271,7 +276,8 @@ static void finish(struct sim *sim, uint32_t r)
         sim_free_req(sim, r);
         return;
     }
-    trace_end(sim, r, region_rtt(sim, q));
+    if (q->trace)
+        trace_end(sim, r, region_rtt(sim, q));
     if (q->flags & REQ_FAILED) {
         e->errors++;
         e->by_cause[q->cause]++;
@@ -291,7 +297,8 @@ void sim_return(struct sim *sim, uint32_t r)
 {
     struct request *q = &sim->reqs[r];
 
-    trace_leave(sim, r);
+    if (q->trace)
+        trace_leave(sim, r);
     model_note_done(sim, r);
     if (q->depth == 0) {
         finish(sim, r);
@@ -387,7 +394,8 @@ static void new_request(struct sim *sim)
     q->region = (uint8_t)pick_cut(sim, sim->region_cut, sim->nregions);
     q->comp[0] = (uint16_t)sc->entry;
     q->phase = PHASE_ARRIVE;
-    trace_begin(sim, r);
+    if (sim->tracer)
+        trace_begin(sim, r);
     model_step(sim, r);
 }
 

@@ -188,6 +188,7 @@ struct sim {
     double rtt_factor[MAX_REGIONS]; /* region latency failures */
     struct fault faults[MAX_FAULTS];
     int nfaults;
+    int slowed;                     /* "slow" failures in force */
     struct tracer *tracer;          /* NULL: no tracing */
     sim_note_fn note;               /* may be NULL */
     void *note_arg;

@@ -63,12 +63,12 @@ void trace_clear(struct sim *sim);
  * that is not traced. */
 void trace_begin(struct sim *sim, uint32_t r);
 void trace_enter(struct sim *sim, uint32_t r, int comp, sim_ns at);
+void trace_leave(struct sim *sim, uint32_t r);
+void trace_end(struct sim *sim, uint32_t r, sim_ns rtt);
 /* A balancer or CDN passes the request on: its span ends, comp's starts
  * at the same level. */
 void trace_handover(struct sim *sim, uint32_t r, int comp, sim_ns at);
 void trace_serve(struct sim *sim, uint32_t r);
-void trace_leave(struct sim *sim, uint32_t r);
-void trace_end(struct sim *sim, uint32_t r, sim_ns rtt);
 
 /* --- Where the time goes -------------------------------------------------- */
 

@@ -4,6 +4,7 @@
  * interval; writes fail for as long as a failover takes; stalled workers
  * let the queue grow and drain it when they come back.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -146,12 +147,49 @@ static void stalled_workers_let_the_queue_grow(void **state)
     scenario_free(&s);
 }
 
+static double mean_ms_between(struct sim *sim, double from_s, double to_s)
+{
+    sim_run_until(sim, (sim_ns)(from_s * NS_PER_S));
+    sim_reset_window(sim);
+    sim_run_until(sim, (sim_ns)(to_s * NS_PER_S));
+    return hist_mean(&sim->end.all) / NS_PER_MS;
+}
+
+/* A dependency slowed by a factor: M/M/1 at rho 0.1 becomes rho 0.3
+ * with three times the service, 11.1 ms becoming 42.9 ms, then back. */
+static void a_slow_component_slows_then_recovers(void **state)
+{
+    struct scenario s;
+    struct sim *sim;
+    double before, during, after;
+
+    (void)state;
+    open_scenario(&s, 10);
+    add_station(&s, "one", 1, 10 * NS_PER_MS);
+    add_failure(&s, "one", FAIL_SLOW, 100, 200);
+    s.failures[0].factor = 3;
+    must_validate(&s);
+    sim = sim_create(&s, 6);
+    assert_non_null(sim);
+    sim_set_users(sim, 1);
+    before = mean_ms_between(sim, 5, 100);
+    during = mean_ms_between(sim, 110, 300);
+    after = mean_ms_between(sim, 310, 500);
+    print_message("mean %.1fms, slowed %.1fms (M/M/1: 42.9), then %.1fms\n",
+                  before, during, after);
+    assert_true(fabs(during - 42.9) < 0.2 * 42.9);
+    assert_true(fabs(after - before) < 0.25 * before);
+    sim_destroy(sim);
+    scenario_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(balancer_notices_a_dead_instance),
         cmocka_unit_test(writes_fail_during_failover),
         cmocka_unit_test(stalled_workers_let_the_queue_grow),
+        cmocka_unit_test(a_slow_component_slows_then_recovers),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
