@@ -150,10 +150,7 @@ static void hist_since(struct hist *out, const struct hist *now,
 
 static sim_ns batch_length(const struct sim *sim, double users)
 {
-    const struct scenario *sc = sim->sc;
-    double rate = sc->user_model == USERS_OPEN
-                      ? users * sc->rate
-                      : users / ((double)sc->think / NS_PER_S);
+    double rate = users_rate(sim->sc, users);
     double ns = rate > 0 ? BATCH_REQUESTS / rate * NS_PER_S : BATCH_MAX_NS;
 
     if (ns < BATCH_MIN_NS)
@@ -231,10 +228,7 @@ static void find_bottleneck(const struct sim *sim, struct step_result *out)
 
 static void set_tracing(struct sim *sim, sim_ns batch, double users)
 {
-    const struct scenario *sc = sim->sc;
-    double rate = sc->user_model == USERS_OPEN
-                      ? users * sc->rate
-                      : users / ((double)sc->think / NS_PER_S);
+    double rate = users_rate(sim->sc, users);
     double expected = rate * (double)batch / NS_PER_S * RAMP_BATCHES;
     double every = expected / TRACES_PER_STEP;
 

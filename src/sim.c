@@ -318,13 +318,11 @@ void sim_return(struct sim *sim, uint32_t r)
  * request, with one pending event whatever the number of users.
  */
 
-static double arrival_rate(const struct sim *sim)
+double users_rate(const struct scenario *sc, double users)
 {
-    const struct scenario *sc = sim->sc;
-
     if (sc->user_model == USERS_OPEN)
-        return sim->users * sc->rate;
-    return sim->users / ((double)sc->think / NS_PER_S);
+        return users * sc->rate;
+    return users / ((double)sc->think / NS_PER_S);
 }
 
 static void schedule_users(struct sim *sim)
@@ -344,7 +342,7 @@ void sim_set_users(struct sim *sim, double users)
     double rate;
 
     sim->users = users;
-    rate = arrival_rate(sim);
+    rate = users_rate(sim->sc, users);
     sim->gap_mean = rate > 0 ? NS_PER_S / rate : 0;
     sim->users_gen++;               /* the pending arrival is now stale */
     schedule_users(sim);

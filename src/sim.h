@@ -203,6 +203,10 @@ struct sim {
 struct sim *sim_create(const struct scenario *sc, uint64_t seed);
 void sim_destroy(struct sim *sim);
 
+/* Requests per second users of sc send at most: all of them thinking
+ * (closed) or each at its rate (open). */
+double users_rate(const struct scenario *sc, double users);
+
 /* Set the user count; takes effect at once (memoryless arrivals). */
 void sim_set_users(struct sim *sim, double users);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "scenario_yaml.h"
@@ -72,4 +73,18 @@ void app_message(struct app *app, bool error, const char *fmt, ...)
     app->message_is_error = error;
     if (error)                      /* kept whole where it can be read */
         app_log(app, "%s", app->message);
+}
+
+bool app_is_shipped(const char *path)
+{
+    return strstr(path, "data/scenarios/") != NULL ||
+           strstr(path, "share/archsim/scenarios/") != NULL;
+}
+
+double app_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }

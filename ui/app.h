@@ -127,6 +127,12 @@ struct app {
 
 /* --- app.c --------------------------------------------------------------- */
 
+/* Whether path is one of the scenarios archsim ships. */
+bool app_is_shipped(const char *path);
+
+/* A monotonic clock in milliseconds, for pacing and timers. */
+double app_now_ms(void);
+
 int app_load(struct app *app, const char *path, char *err, size_t errlen);
 
 /* Make sc (which the app now owns) the design, from path (NULL: none):
@@ -183,6 +189,10 @@ bool live_fail(struct app *app, const char *target, const char *kind,
                sim_ns duration);
 
 /* --- store_ui.c: saved work ------------------------------------------- */
+
+/* The user's database (ARCHSIM_DB, XDG_DATA_HOME or ~/.local/share),
+ * opened; NULL with the reason on the message line. Close it after use. */
+struct store *store_ui_db(struct app *app);
 
 /* Save the design in the user's database as name (or its own name);
  * replace says whether one of that name may be overwritten. */

@@ -63,13 +63,6 @@ static int need_component(struct app *app, const char *name)
 
 /* Write to a temporary file beside path, then rename it over path, so
  * a failed write never leaves a half-written file where a good one was. */
-/* Whether path is one of the scenarios archsim ships. */
-static bool shipped(const char *path)
-{
-    return strstr(path, "data/scenarios/") != NULL ||
-           strstr(path, "share/archsim/scenarios/") != NULL;
-}
-
 static void export_to(struct app *app, const char *where, bool force)
 {
     char tmp[1100], path[sizeof app->path];
@@ -81,7 +74,7 @@ static void export_to(struct app *app, const char *where, bool force)
         return;
     }
     snprintf(path, sizeof path, "%s", where);   /* where may be app->path */
-    if (shipped(path) && !force) {
+    if (app_is_shipped(path) && !force) {
         app_message(app, true, "%s is a shipped scenario: export to another "
                     "file, or :export! to overwrite it", path);
         return;

@@ -84,12 +84,10 @@ static void draw_status(struct app *app, const struct frame *f)
     const struct live *lv = &app->live;
     char users[16], rate[16], cap[16], p99[16], piece[NAME_BYTES + 64];
     char line[1024];
-    double think = (double)app->sc.think / NS_PER_S;
     double budget = app->sc.objectives.budget;
 
     format_count(users, sizeof users, lv->users);
-    format_count(rate, sizeof rate, app->sc.user_model == USERS_OPEN
-                     ? lv->users * app->sc.rate : lv->users / think);
+    format_count(rate, sizeof rate, users_rate(&app->sc, lv->users));
     format_count(cap, sizeof cap, lv->capacity);
     snprintf(line, sizeof line, " %s%s", app->sc.name, app->dirty ? "*" : "");
     if (text_width(line) > f->cols / 3)

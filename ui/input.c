@@ -157,13 +157,6 @@ static bool move_key(struct app *app, int key)
     }
 }
 
-/* Whether path is one of the scenarios archsim ships. */
-static bool is_shipped(const char *path)
-{
-    return strstr(path, "data/scenarios/") != NULL ||
-           strstr(path, "share/archsim/scenarios/") != NULL;
-}
-
 static void edit_key(struct app *app, int key)
 {
     char text[sizeof app->path + 32];
@@ -205,7 +198,7 @@ static void edit_key(struct app *app, int key)
     case 'w':
         /* Never offer to write over a shipped scenario. */
         snprintf(text, sizeof text, "export %s",
-                 is_shipped(app->path) ? "" : app->path);
+                 app_is_shipped(app->path) ? "" : app->path);
         begin_command(app, text);
         break;
     case 'o': begin_command(app, "open "); break;

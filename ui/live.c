@@ -15,14 +15,6 @@
 #define EVENTS_PER_CHUNK 20000      /* about a millisecond of work */
 #define MAX_STEPS 1000
 
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void stop_step(struct live *lv)
 {
     if (lv->stepping)
@@ -104,7 +96,7 @@ static bool start_step(struct app *app, double users)
     }
     lv->stepping = true;
     lv->users = users;
-    lv->step_started_ms = now_ms();
+    lv->step_started_ms = app_now_ms();
     return true;
 }
 
@@ -262,10 +254,10 @@ static void step_done(struct app *app)
 bool live_tick(struct app *app, double budget_ms)
 {
     struct live *lv = &app->live;
-    double start = now_ms();
+    double start = app_now_ms();
 
     if (!lv->stepping && lv->running &&
-        now_ms() - lv->step_started_ms < MIN_STEP_MS)
+        app_now_ms() - lv->step_started_ms < MIN_STEP_MS)
         return false;               /* let the last step be seen */
     if (!lv->stepping && lv->running) {
         double steps[MAX_STEPS];
@@ -280,7 +272,7 @@ bool live_tick(struct app *app, double budget_ms)
         if (!start_step(app, steps[i]))
             return false;
     }
-    while (lv->stepping && now_ms() - start < budget_ms) {
+    while (lv->stepping && app_now_ms() - start < budget_ms) {
         if (step_advance(&lv->run, EVENTS_PER_CHUNK))
             step_done(app);
     }

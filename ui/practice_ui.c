@@ -11,14 +11,6 @@
 #include "challenge.h"
 #include "version.h"
 
-static double wall_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void practice_free(struct app *app)
 {
     if (app->challenge) {
@@ -57,7 +49,7 @@ bool practice_start(struct app *app, const char *name)
     }
     practice_free(app);
     app->challenge = ch;
-    app->practice_began = wall_seconds();
+    app->practice_began = app_now_ms() / 1e3;
     app->hints = 0;
     app_adopt(app, &start, NULL);
     app_log(app, "challenge %s: %s", ch->name, ch->title);
@@ -68,7 +60,7 @@ bool practice_start(struct app *app, const char *name)
 
 double practice_elapsed(const struct app *app)
 {
-    return app->challenge ? wall_seconds() - app->practice_began : 0;
+    return app->challenge ? app_now_ms() / 1e3 - app->practice_began : 0;
 }
 
 void practice_hint(struct app *app)
@@ -95,13 +87,9 @@ void practice_hint(struct app *app)
 static void keep_attempt(struct app *app, const struct grade *g)
 {
     struct store_attempt_info info = {0};
-    char path[1024], err[1024];
-    bool is_default = false;
-    struct store *st = NULL;
+    struct store *st = store_ui_db(app);
 
-    if (store_path(NULL, path, sizeof path, &is_default) != STORE_OK ||
-        store_open(&st, path, is_default ? STORE_MKDIR : 0, err,
-                   sizeof err) != STORE_OK) {
+    if (!st) {
         app_log(app, "attempt not kept: no database");
         return;
     }
@@ -186,18 +174,15 @@ static char *menu_line(struct store *st, const char *path)
 
 void practice_menu(struct app *app)
 {
-    char **paths = NULL, dbpath[1024], err[512];
-    bool is_default = false;
-    struct store *st = NULL;
+    char **paths = NULL;
+    struct store *st;
     int n = challenge_paths(&paths);
 
     if (n <= 0) {
         app_message(app, true, "no challenges found");
         return;
     }
-    if (store_path(NULL, dbpath, sizeof dbpath, &is_default) == STORE_OK)
-        (void)store_open(&st, dbpath, is_default ? STORE_MKDIR : 0, err,
-                         sizeof err);
+    st = store_ui_db(app);          /* without one, no best scores */
     practice_menu_free(app);
     app->choices = calloc((size_t)n, sizeof *app->choices);
     for (int i = 0; app->choices && i < n; i++) {

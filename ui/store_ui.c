@@ -12,7 +12,7 @@
 
 /* The user's store (ARCHSIM_DB, XDG_DATA_HOME or ~/.local/share), or
  * NULL with the reason on the message line. */
-static struct store *open_user_store(struct app *app)
+struct store *store_ui_db(struct app *app)
 {
     char path[1024], err[1024];
     bool is_default = false;
@@ -33,7 +33,7 @@ static struct store *open_user_store(struct app *app)
 
 void store_ui_save(struct app *app, const char *name, bool replace)
 {
-    struct store *st = open_user_store(app);
+    struct store *st = store_ui_db(app);
     const char *as = name && *name ? name : app->sc.name;
     int rc;
 
@@ -78,7 +78,7 @@ void store_ui_baseline(struct app *app, const char *id)
                     "lists them) or off");
         return;
     }
-    st = open_user_store(app);
+    st = store_ui_db(app);
     if (!st)
         return;
     store_ui_free(app);
@@ -108,7 +108,7 @@ void store_ui_save_ramp(struct app *app)
     res.steps = lv->hist;           /* borrowed, not freed here */
     res.ncomponents = lv->design.ncomponents;
     ramp_summarise(&lv->design, &res);
-    st = open_user_store(app);
+    st = store_ui_db(app);
     if (!st)
         return;
     if (store_run_save(st, &lv->design, lv->design.seed, ARCHSIM_VERSION,
@@ -122,7 +122,7 @@ void store_ui_save_ramp(struct app *app)
 
 bool store_ui_open(struct app *app, const char *name)
 {
-    struct store *st = open_user_store(app);
+    struct store *st = store_ui_db(app);
     struct scenario loaded;
     int rc;
 

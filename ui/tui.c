@@ -68,14 +68,6 @@ static void catch_signals(void)
     sigaction(SIGILL, &sa, NULL);
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Why this terminal cannot run the interface, or NULL when it can. */
 static const char *terminal_problem(void)
 {
@@ -170,16 +162,16 @@ static void loop(struct app *app)
         bool busy = app->live.running || app->live.stepping;
         double now;
 
-        if (dirty || (busy && now_ms() - last_draw >= REDRAW_MS)) {
+        if (dirty || (busy && app_now_ms() - last_draw >= REDRAW_MS)) {
             draw_screen(app);
-            last_draw = now_ms();
+            last_draw = app_now_ms();
             dirty = false;
         }
         dirty = read_keys(app, busy ? 5 : 100);
         if (busy && (app->live.running || app->live.one_step ||
                      !app->live.stepping))
             live_tick(app, SLICE_MS);
-        now = now_ms();
+        now = app_now_ms();
         if (busy && now - last_draw >= REDRAW_MS)
             dirty = true;
         if (busy != (app->live.running || app->live.stepping))
