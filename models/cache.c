@@ -62,7 +62,8 @@ static void serve(struct sim *sim, uint32_t r)
     struct request *q = sim_req(sim, r);
     const struct component *c = &sim->sc->components[q->comp[q->depth]];
 
-    trace_serve(sim, r);
+    if (sim_req(sim, r)->trace)
+        trace_serve(sim, r);
     q->phase = CACHE_DONE;
     sim_schedule(sim, sim->now + sim_service(sim, c, c->op_time), EV_DONE, r);
 }

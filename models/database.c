@@ -74,7 +74,8 @@ static void run_query(struct sim *sim, uint32_t r)
     int comp = q->comp[q->depth];
     const struct component *c = &sim->sc->components[comp];
 
-    trace_serve(sim, r);
+    if (sim_req(sim, r)->trace)
+        trace_serve(sim, r);
     q->phase = DB_DONE;
     sim_schedule(sim, sim->now + sim_service(sim, c, query_time(c, q)),
                  EV_DONE, r);

@@ -56,7 +56,8 @@ static void publish(struct sim *sim, uint32_t r)
         cs->broker_until = start + (sim_ns)(NS_PER_S / c->max_rate);
     }
     q->phase = Q_PUBLISHED;
-    trace_serve(sim, r);
+    if (sim_req(sim, r)->trace)
+        trace_serve(sim, r);
     sim_schedule(sim, start + c->publish_time, EV_DONE, r);
 }
 

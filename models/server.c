@@ -129,7 +129,8 @@ static void start_cpu(struct sim *sim, uint32_t r)
     q->phase = SRV_GOT_CORE;
     if (pool_acquire(sim, inst_pool(sim, c, q->inst[d], POOL_CORES), r) == 0)
         return;
-    trace_serve(sim, r);
+    if (sim_req(sim, r)->trace)
+        trace_serve(sim, r);
     q->phase = SRV_CPU_DONE;
     sim_schedule(sim, sim->now + sim_service(sim, comp, comp->cpu[q->kind]),
                  EV_DONE, r);
@@ -197,7 +198,8 @@ void server_step(struct sim *sim, uint32_t r)
     case SRV_GOT_CORE: {
         const struct component *comp = &sim->sc->components[q->comp[q->depth]];
 
-        trace_serve(sim, r);
+        if (sim_req(sim, r)->trace)
+            trace_serve(sim, r);
         q->phase = SRV_CPU_DONE;
         sim_schedule(sim, sim->now + sim_service(sim, comp, comp->cpu[q->kind]),
                      EV_DONE, r);

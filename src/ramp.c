@@ -263,12 +263,12 @@ static void next_phase(struct step_run *run)
     if (run->phase == 0) {
         sim_reset_window(sim);
     } else {
-        hist_since(run->part, &sim->end.all, run->before);
+        hist_since(run->part, sim_latency_all(sim), run->before);
         run->batch_p99[run->phase - 1] =
             (double)hist_quantile(run->part, 0.99);
     }
     run->phase++;
-    *run->before = sim->end.all;
+    *run->before = *sim_latency_all(sim);
     run->phase_end = sim->now + run->batch;
 }
 

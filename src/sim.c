@@ -285,7 +285,6 @@ static void finish(struct sim *sim, uint32_t r)
         sim_ns latency = sim->now - q->start + region_rtt(sim, q);
 
         e->ok++;
-        hist_add(&e->all, latency);
         hist_add(&e->kind[q->kind], latency);
     }
     if (sim->sc->user_model == USERS_CLOSED)
@@ -307,6 +306,16 @@ void sim_return(struct sim *sim, uint32_t r)
     q->depth--;
     q->phase = 255;                 /* "a call came back" for the caller */
     model_step(sim, r);
+}
+
+const struct hist *sim_latency_all(struct sim *sim)
+{
+    struct end_stats *e = &sim->end;
+
+    hist_clear(&e->all);
+    for (int k = 0; k < REQ_KIND_COUNT; k++)
+        hist_merge(&e->all, &e->kind[k]);
+    return &e->all;
 }
 
 /* --- Users ----------------------------------------------------------------
@@ -348,20 +357,15 @@ void sim_set_users(struct sim *sim, double users)
     schedule_users(sim);
 }
 
-/* Choose among n shares (cumulative in cut); no draw when one share
- * takes everything, which keeps single-kind runs lean. */
-static int pick_cut(struct sim *sim, const double *cut, int n)
+/* Choose among n shares (cumulative in cut); only, when not -1, is the
+ * one share that takes everything, found once by build_cuts, so that
+ * single-kind runs spend no draw and no search. */
+static int pick_cut(struct sim *sim, const double *cut, int n, int only)
 {
     double u;
 
-    for (int i = 0; i < n; i++) {
-        double share = cut[i] - (i ? cut[i - 1] : 0);
-
-        if (share >= 1.0)
-            return i;
-        if (share > 0)
-            break;
-    }
+    if (only >= 0)
+        return only;
     u = rng_uniform(&sim->rng);
     for (int i = 0; i < n - 1; i++)
         if (u < cut[i])
@@ -388,8 +392,10 @@ static void new_request(struct sim *sim)
     memset(q, 0, sizeof *q);
     q->start = sim->now;
     q->key = NO_KEY;
-    q->kind = (uint8_t)pick_cut(sim, sim->kind_cut, REQ_KIND_COUNT);
-    q->region = (uint8_t)pick_cut(sim, sim->region_cut, sim->nregions);
+    q->kind = (uint8_t)pick_cut(sim, sim->kind_cut, REQ_KIND_COUNT,
+                                  sim->only_kind);
+    q->region = (uint8_t)pick_cut(sim, sim->region_cut, sim->nregions,
+                                    sim->only_region);
     q->comp[0] = (uint16_t)sc->entry;
     q->phase = PHASE_ARRIVE;
     if (sim->tracer)
@@ -480,6 +486,21 @@ void sim_reset_window(struct sim *sim)
     sim->window_start = sim->now;
 }
 
+/* The index of the one share in cut[0..n) that takes everything, or -1
+ * when several have some. */
+static int sole_share(const double *cut, int n)
+{
+    for (int i = 0; i < n; i++) {
+        double share = cut[i] - (i ? cut[i - 1] : 0);
+
+        if (share >= 1.0)
+            return i;
+        if (share > 0)
+            return -1;
+    }
+    return n > 0 ? n - 1 : 0;
+}
+
 static void build_cuts(struct sim *sim)
 {
     const struct scenario *sc = sim->sc;
@@ -495,6 +516,9 @@ static void build_cuts(struct sim *sim)
         acc += sc->regions[i].share;
         sim->region_cut[i] = acc;
     }
+    sim->only_kind = sole_share(sim->kind_cut, REQ_KIND_COUNT);
+    sim->only_region = sc->nregions > 0
+                           ? sole_share(sim->region_cut, sc->nregions) : 0;
 }
 
 struct sim *sim_create(const struct scenario *sc, uint64_t seed)

@@ -135,7 +135,7 @@ struct end_stats {
     uint64_t ok;
     uint64_t errors;
     uint64_t by_cause[ERR_CAUSE_COUNT];
-    struct hist all;
+    struct hist all;                /* of every kind: see sim_latency_all */
     struct hist kind[REQ_KIND_COUNT];
 };
 
@@ -183,6 +183,7 @@ struct sim {
     double kind_cut[REQ_KIND_COUNT];
     double region_cut[MAX_REGIONS];
     int nregions;
+    int only_kind, only_region;     /* the one share taking all, or -1 */
 
     struct comp_state *cs;
     double rtt_factor[MAX_REGIONS]; /* region latency failures */
@@ -219,6 +220,11 @@ int sim_run_events(struct sim *sim, sim_ns t, uint64_t max_events);
 
 /* Start a new measurement window: clear counters and time integrals. */
 void sim_reset_window(struct sim *sim);
+
+/* End-to-end latencies of the window, every kind together. Kept per kind
+ * only while running (one histogram add per answer instead of two) and
+ * merged into sim->end.all when asked; the pointer is to that field. */
+const struct hist *sim_latency_all(struct sim *sim);
 
 /* Bring time integrals up to now (before reading them). */
 void sim_flush_areas(struct sim *sim);

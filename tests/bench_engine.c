@@ -125,7 +125,7 @@ static int mm4_once(uint64_t seed, struct mm4_run *out)
     /* An arrival and a departure per customer, as SimPy is counted. */
     out->events = (double)(out->arrivals + out->departures);
     out->engine_events = sim->events;
-    out->mean_ms = hist_mean(&sim->end.all) / NS_PER_MS;
+    out->mean_ms = hist_mean(sim_latency_all(sim)) / NS_PER_MS;
     sim_destroy(sim);
     scenario_free(&s);
     return 0;

@@ -152,7 +152,7 @@ static double mean_ms_between(struct sim *sim, double from_s, double to_s)
     sim_run_until(sim, (sim_ns)(from_s * NS_PER_S));
     sim_reset_window(sim);
     sim_run_until(sim, (sim_ns)(to_s * NS_PER_S));
-    return hist_mean(&sim->end.all) / NS_PER_MS;
+    return hist_mean(sim_latency_all(sim)) / NS_PER_MS;
 }
 
 /* A dependency slowed by a factor: M/M/1 at rho 0.1 becomes rho 0.3

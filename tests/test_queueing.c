@@ -48,7 +48,7 @@ static void check_mmc(int c, double rho)
     sim = run_for(&s, 42 + (uint64_t)c, 1, 2000 * service,
                   customers / lambda);
 
-    got = hist_mean(&sim->end.all) / NS_PER_S;
+    got = hist_mean(sim_latency_all(sim)) / NS_PER_S;
     err = rel_err(got, want);
     print_message("M/M/%d rho %.1f: mean %.5fs, Erlang C %.5fs, %.2f%%\n",
                   c, rho, got, want, err * 100);
@@ -110,7 +110,7 @@ static void jackson_tandem(void **state)
     must_validate(&s);
     sim = run_for(&s, 7, 1, 100, 2e6 / lambda);
 
-    got = hist_mean(&sim->end.all) / NS_PER_S;
+    got = hist_mean(sim_latency_all(sim)) / NS_PER_S;
     print_message("tandem: mean %.5fs, Jackson %.5fs\n", got, want);
     assert_true(rel_err(got, want) < 0.02);
     sim_destroy(sim);
@@ -142,7 +142,7 @@ static double p99_with_policy(enum lb_policy policy, uint64_t *errors)
     add_call(&s, "lb", "small");
     must_validate(&s);
     sim = run_for(&s, 3, 1, 20, 200);
-    p99 = (double)hist_quantile(&sim->end.all, 0.99) / NS_PER_MS;
+    p99 = (double)hist_quantile(sim_latency_all(sim), 0.99) / NS_PER_MS;
     *errors = sim->end.errors;
     sim_destroy(sim);
     scenario_free(&s);
