@@ -14,6 +14,12 @@ static int instances_of(const struct component *c)
             c->kind == KIND_CACHE) ? c->instances : 1;
 }
 
+/* What the rate limit's bucket holds: a tenth of a second's worth. */
+static double rate_burst(const struct component *c)
+{
+    return c->rate_limit / 10 > 1 ? c->rate_limit / 10 : 1;
+}
+
 int lb_init(struct sim *sim, int comp)
 {
     const struct component *c = &sim->sc->components[comp];
@@ -25,6 +31,7 @@ int lb_init(struct sim *sim, int comp)
     cs->backends = calloc((size_t)n + 1, sizeof *cs->backends);
     if (!cs->backends)
         return -1;
+    cs->rate_tokens = rate_burst(c);    /* a fresh bucket starts full */
     for (int j = 0; j < c->ncalls; j++) {
         int to = c->calls[j];
         int k = instances_of(&sim->sc->components[to]);
@@ -87,16 +94,31 @@ static uint32_t pick(struct sim *sim, struct comp_state *cs,
     }
 }
 
-/* Another backend than one known to be dead, in turn; false if none. */
-static bool healthy_one(struct sim *sim, struct comp_state *cs,
+/* Whether the balancer lb knows backend b is no use: dead, or cut off
+ * by a partition, for at least a health-check interval. */
+static bool known_bad(struct sim *sim, int lb, const struct component *c,
+                      uint32_t b)
+{
+    int comp = (int)(b >> 16);
+    sim_ns cut;
+
+    if (fault_noticed(sim, comp, (int)(b & 0xffff), c->health_interval))
+        return true;
+    if (sim->ncuts == 0)
+        return false;
+    cut = fault_cut_since(sim, lb, comp);
+    return cut >= 0 && sim->now - cut >= c->health_interval;
+}
+
+/* Another backend than one known to be bad, in turn; false if none. */
+static bool healthy_one(struct sim *sim, int lb, struct comp_state *cs,
                         const struct component *c, uint32_t *b)
 {
     for (int k = 0; k < cs->nbackends; k++) {
         uint32_t cand = cs->backends[next_turn(&cs->rr,
                                                (uint32_t)cs->nbackends)];
 
-        if (!fault_noticed(sim, (int)(cand >> 16), (int)(cand & 0xffff),
-                           c->health_interval)) {
+        if (!known_bad(sim, lb, c, cand)) {
             *b = cand;
             return true;
         }
@@ -104,29 +126,92 @@ static bool healthy_one(struct sim *sim, struct comp_state *cs,
     return false;
 }
 
+/* The rate limit: a token bucket filled at rate_limit per second that
+ * holds a tenth of a second's worth (at least one), so that a limit
+ * lets short bursts through but not a sustained excess. */
+static bool within_rate(struct sim *sim, struct comp_state *cs,
+                        const struct component *c)
+{
+    double burst = rate_burst(c);
+
+    cs->rate_tokens += c->rate_limit *
+                       (double)(sim->now - cs->rate_last) / NS_PER_S;
+    cs->rate_last = sim->now;
+    if (cs->rate_tokens > burst)
+        cs->rate_tokens = burst;
+    if (cs->rate_tokens < 1)
+        return false;
+    cs->rate_tokens -= 1;
+    return true;
+}
+
+/* Load shedding: the chosen backend already has shed_queue requests
+ * waiting for a thread. */
+static bool backend_swamped(struct sim *sim, const struct component *c,
+                            uint32_t b)
+{
+    int comp = (int)(b >> 16), inst = (int)(b & 0xffff);
+
+    if (!sim->cs[comp].pools)
+        return false;
+    if (sim->sc->components[comp].kind == KIND_DATABASE)
+        inst = 0;
+    return inst_pool(sim, comp, inst, POOL_OUTER)->waiting >= c->shed_queue;
+}
+
+/* Refuse r at the balancer with cause. */
+static void refuse(struct sim *sim, uint32_t r, enum err_cause cause)
+{
+    sim_fail(sim, r, cause);
+    sim_return(sim, r);
+}
+
+/* The backend for r, or -1 after refusing r. */
+static int64_t choose(struct sim *sim, uint32_t r, int lb,
+                      const struct component *c, struct comp_state *cs)
+{
+    uint32_t b;
+
+    if (cs->nbackends == 0) {
+        refuse(sim, r, ERR_NO_BACKEND);
+        return -1;
+    }
+    if (c->rate_limit > 0 && !within_rate(sim, cs, c)) {
+        refuse(sim, r, ERR_RATE_LIMIT);
+        return -1;
+    }
+    b = pick(sim, cs, c->policy);
+    if (known_bad(sim, lb, c, b) && !healthy_one(sim, lb, cs, c, &b)) {
+        refuse(sim, r, ERR_NO_BACKEND);
+        return -1;
+    }
+    if (sim->ncuts > 0 && fault_cut_since(sim, lb, (int)(b >> 16)) >= 0) {
+        refuse(sim, r, ERR_UNREACHABLE);   /* not noticed yet */
+        return -1;
+    }
+    if (c->shed_queue > 0 && backend_swamped(sim, c, b)) {
+        refuse(sim, r, ERR_SHED);
+        return -1;
+    }
+    return b;
+}
+
 void lb_step(struct sim *sim, uint32_t r)
 {
     struct request *q = sim_req(sim, r);
-    int d = q->depth;
-    const struct component *c = &sim->sc->components[q->comp[d]];
-    struct comp_state *cs = &sim->cs[q->comp[d]];
+    int d = q->depth, lb = q->comp[d];
+    const struct component *c = &sim->sc->components[lb];
+    struct comp_state *cs = &sim->cs[lb];
+    int64_t chosen;
     uint32_t b;
     sim_ns arrive;
     enum comp_kind kind;
 
     cs->st.arrivals++;
-    if (cs->nbackends == 0) {
-        sim_fail(sim, r, ERR_NO_BACKEND);
-        sim_return(sim, r);
+    chosen = choose(sim, r, lb, c, cs);
+    if (chosen < 0)
         return;
-    }
-    b = pick(sim, cs, c->policy);
-    if (fault_noticed(sim, (int)(b >> 16), (int)(b & 0xffff),
-                      c->health_interval) && !healthy_one(sim, cs, c, &b)) {
-        sim_fail(sim, r, ERR_NO_BACKEND);
-        sim_return(sim, r);
-        return;
-    }
+    b = (uint32_t)chosen;
     cs->st.done++;
     cs->st.resp_sum += (double)c->lb_latency;
 

@@ -31,8 +31,9 @@ void model_step(struct sim *sim, uint32_t r)
     case KIND_CDN:
         cdn_step(sim, r);
         break;
-    case KIND_COUNT:
-        abort();
+    case KIND_SINK:
+        sink_step(sim, r);
+        break;
     }
 }
 
@@ -100,6 +101,10 @@ void model_free_state(struct sim *sim, int comp)
     free(cs->apply_until);
     free(cs->backends);
     free(cs->st.resp);
+    free(cs->timers.items);
+    free(cs->breakers);
+    cs->timers.items = NULL;
+    cs->breakers = NULL;
     cs->lrus = NULL;
     cs->pools = NULL;
     cs->dead = NULL;

@@ -38,6 +38,32 @@ void cache_step(struct sim *sim, uint32_t r);
 void queue_step(struct sim *sim, uint32_t r);
 void cdn_step(struct sim *sim, uint32_t r);
 
+/* The sink (KIND_SINK): a call into a partition arrives and waits there
+ * for its caller's timeout; an abandoned call comes back to it and ends. */
+void sink_step(struct sim *sim, uint32_t r);
+
+/* --- What a server does about its calls (calls.c). --------------------- */
+
+/* Set up comp's breakers and retry budget; -1 when out of memory. */
+int calls_init(struct sim *sim, int comp);
+
+/* Whether comp's breaker lets call j go now (a trial call counts). */
+bool calls_breaker_allows(struct sim *sim, int comp, int j);
+
+/* The outcome of call j of comp, for its breaker. */
+void calls_breaker_result(struct sim *sim, int comp, int j, bool failed);
+
+/* A first try of a call: it earns the retry budget its share. */
+void calls_first_try(struct sim *sim, int comp);
+
+/* Whether r's failed call at its current level may go again, and if so
+ * how long to wait first; spends the retry and the budget. */
+bool calls_retry(struct sim *sim, uint32_t r, sim_ns *wait);
+
+/* r has just made a call from its caller's level: time it out after the
+ * caller's call-timeout. */
+void calls_arm_timer(struct sim *sim, uint32_t r);
+
 int server_init(struct sim *sim, int comp);
 int lb_init(struct sim *sim, int comp);
 int database_init(struct sim *sim, int comp);

@@ -16,6 +16,7 @@ enum {
     SRV_CPU_DONE,
     SRV_WORK_DONE,
     SRV_RESPOND,
+    SRV_RETRY,
     SRV_RETURNED = 255,
 };
 
@@ -38,7 +39,7 @@ int server_init(struct sim *sim, int comp)
     for (int j = 0; j < c->ncalls; j++)
         if (takes_tasks(&sim->sc->components[c->calls[j]]))
             cs->calls_take_tasks = true;
-    return 0;
+    return calls_init(sim, comp);
 }
 
 /* Whether request q makes the call to component to. */
@@ -77,6 +78,35 @@ static void respond(struct sim *sim, uint32_t r)
     sim_return(sim, r);
 }
 
+/* Answer after delay (at once when it is 0). */
+static void respond_after(struct sim *sim, uint32_t r, sim_ns delay)
+{
+    if (delay == 0) {
+        respond(sim, r);
+        return;
+    }
+    sim_req(sim, r)->phase = SRV_RESPOND;
+    sim_schedule(sim, sim->now + delay, EV_RESUME, r);
+}
+
+/* Send call j of r's current level, arriving after delay, unless the
+ * breaker on it is open: then the call fails here and now. */
+static void send_call(struct sim *sim, uint32_t r, int j, sim_ns delay)
+{
+    struct request *q = sim_req(sim, r);
+    int c = q->comp[q->depth];
+    const struct component *comp = &sim->sc->components[c];
+
+    if (sim->cs[c].breakers && !calls_breaker_allows(sim, c, j)) {
+        sim_fail(sim, r, ERR_BREAKER);
+        respond_after(sim, r, delay);
+        return;
+    }
+    sim_call(sim, r, comp->calls[j], delay);
+    if (comp->call_timeout > 0)
+        calls_arm_timer(sim, r);
+}
+
 /* Make the next call that applies, after delay; or answer after it. */
 static void next_call(struct sim *sim, uint32_t r, sim_ns delay)
 {
@@ -86,19 +116,60 @@ static void next_call(struct sim *sim, uint32_t r, sim_ns delay)
     sim_ns half_hop = sim->sc->hop / 2;
 
     while (!(q->flags & REQ_FAILED) && q->callidx[d] < comp->ncalls) {
-        int to = comp->calls[q->callidx[d]++];
+        int j = q->callidx[d]++;
 
-        if (call_applies(q, &sim->sc->components[to])) {
-            sim_call(sim, r, to, delay + half_hop);
+        if (call_applies(q, &sim->sc->components[comp->calls[j]])) {
+            req_set_tries(q, d, 0);
+            if (comp->retry_budget > 0)
+                calls_first_try(sim, c);
+            send_call(sim, r, j, delay + half_hop);
             return;
         }
     }
-    if (delay == 0) {
-        respond(sim, r);
-        return;
-    }
-    q->phase = SRV_RESPOND;
-    sim_schedule(sim, sim->now + delay, EV_RESUME, r);
+    respond_after(sim, r, delay);
+}
+
+/* Whether the call that came back to r's level was the cache fill that
+ * follows a database read, rather than call j itself. */
+static bool was_fill(const struct sim *sim, const struct request *q, int j)
+{
+    int d = q->depth, child = q->comp[d + 1];
+    const struct component *comp = &sim->sc->components[q->comp[d]];
+
+    return child < sim->sc->ncomponents &&
+           sim->sc->components[child].kind == KIND_CACHE &&
+           sim->sc->components[comp->calls[j]].kind == KIND_DATABASE;
+}
+
+/* Call j came back: tell its breaker, and go again if it failed and a
+ * retry is allowed. Returns true when a retry is on its way. */
+static bool settle_call(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int d = q->depth, c = q->comp[d], j = q->callidx[d] - 1;
+    bool failed = (q->flags & REQ_FAILED) != 0;
+    sim_ns wait;
+
+    if (j < 0 || d + 1 >= MAX_CALL_DEPTH || was_fill(sim, q, j))
+        return false;
+    if (sim->cs[c].breakers)
+        calls_breaker_result(sim, c, j, failed);
+    if (!failed || !calls_retry(sim, r, &wait))
+        return false;
+    q->flags &= (uint8_t)~REQ_FAILED;
+    q->callidx[d] = (uint8_t)j;     /* the same call again */
+    q->phase = SRV_RETRY;
+    sim_schedule(sim, sim->now + sim->sc->hop / 2 + wait, EV_RESUME, r);
+    return true;
+}
+
+/* After the backoff: call j once more. */
+static void retry_call(struct sim *sim, uint32_t r)
+{
+    struct request *q = sim_req(sim, r);
+    int j = q->callidx[q->depth]++;
+
+    send_call(sim, r, j, sim->sc->hop / 2);
 }
 
 /* A call came back: fill the cache that missed, or go on. */
@@ -110,8 +181,11 @@ static void call_returned(struct sim *sim, uint32_t r)
     sim_ns half_hop = sim->sc->hop / 2;
 
     q->phase = SRV_RETURNED;
+    if (settle_call(sim, r))
+        return;
     if ((q->flags & REQ_NEED_FILL) && !(q->flags & REQ_FAILED) &&
-        child >= 0 && sim->sc->components[child].kind == KIND_DATABASE) {
+        child >= 0 && child < sim->sc->ncomponents &&
+        sim->sc->components[child].kind == KIND_DATABASE) {
         q->flags &= (uint8_t)~REQ_NEED_FILL;
         q->flags |= REQ_FILLING;
         sim_call(sim, r, q->fill_comp, 2 * half_hop);
@@ -213,6 +287,9 @@ void server_step(struct sim *sim, uint32_t r)
         break;
     case SRV_RESPOND:
         respond(sim, r);
+        break;
+    case SRV_RETRY:
+        retry_call(sim, r);
         break;
     case SRV_RETURNED:
         call_returned(sim, r);

@@ -12,6 +12,11 @@
  *   region-latency  a region's round trip is multiplied by factor
  *   workers         a queue's workers stop taking tasks
  *   slow            a component's service times are multiplied by factor
+ *   partition       component and peer cannot reach each other: calls
+ *                   between them go unanswered (see sim_call), and a
+ *                   balancer stops choosing a backend cut off from it
+ *                   after a health-check interval
+ *   spike           the users are multiplied by factor (a surge of load)
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,16 +26,25 @@
 
 enum { FAULT_START = 0, FAULT_END = 1 };
 
-/* "instance failure at api", "instance recovered at api". */
-static void tell(struct sim *sim, bool start, const char *what,
+/* "instance failure at api", "instance recovered at api"; a partition
+ * and a spike are not failures of one component and say so. */
+static void tell(struct sim *sim, bool start, const struct fault *ft,
                  const char *name)
 {
-    char text[NAME_BYTES + 128];
+    const char *what = failure_kind_name(ft->f.kind);
+    char text[2 * NAME_BYTES + 128];
 
     if (!sim->note)
         return;
-    snprintf(text, sizeof text, "%s %s at %s", what,
-             start ? "failure" : "recovered", name);
+    if (ft->f.kind == FAIL_PARTITION)
+        snprintf(text, sizeof text, "partition %s %s", start ? "cuts off"
+                 : "healed between", name);
+    else if (ft->f.kind == FAIL_SPIKE)
+        snprintf(text, sizeof text, start ? "spike: users x%g"
+                 : "spike over: users back to normal", ft->f.factor);
+    else
+        snprintf(text, sizeof text, "%s %s at %s", what,
+                 start ? "failure" : "recovered", name);
     sim->note(sim->note_arg, sim->now, text);
 }
 
@@ -107,6 +121,36 @@ static void apply_instance(struct sim *sim, struct fault *ft, bool start)
         set_dead(sim, ft->target, i, start);
 }
 
+/* Start or end the partition of ft: a cut is kept in sim->cuts while in
+ * force, for sim_call and the balancers to look up. */
+static void set_cut(struct sim *sim, const struct fault *ft, bool start)
+{
+    if (start) {
+        if (sim->ncuts == MAX_FAULTS)
+            return;
+        sim->cuts[sim->ncuts].a = ft->target;
+        sim->cuts[sim->ncuts].b = ft->peer;
+        sim->cuts[sim->ncuts].since = sim->now;
+        sim->ncuts++;
+        return;
+    }
+    for (int i = 0; i < sim->ncuts; i++) {
+        if (sim->cuts[i].a == ft->target && sim->cuts[i].b == ft->peer) {
+            sim->cuts[i] = sim->cuts[--sim->ncuts];
+            return;
+        }
+    }
+}
+
+sim_ns fault_cut_since(const struct sim *sim, int a, int b)
+{
+    for (int i = 0; i < sim->ncuts; i++)
+        if ((sim->cuts[i].a == a && sim->cuts[i].b == b) ||
+            (sim->cuts[i].a == b && sim->cuts[i].b == a))
+            return sim->cuts[i].since;
+    return -1;
+}
+
 static void apply_other(struct sim *sim, struct fault *ft, bool start)
 {
     struct comp_state *cs = &sim->cs[ft->target];
@@ -138,22 +182,40 @@ static void apply_other(struct sim *sim, struct fault *ft, bool start)
         cs->slow = start ? ft->f.factor : 1.0;
         sim->slowed += start ? 1 : -1;
         break;
+    case FAIL_PARTITION:
+        set_cut(sim, ft, start);
+        break;
+    case FAIL_SPIKE:
+        sim->surge *= start ? ft->f.factor : 1 / ft->f.factor;
+        sim_set_users(sim, sim->users);
+        break;
     default:
         break;
     }
 }
 
-static const char *target_name(const struct sim *sim, const struct fault *ft)
+/* What a failure struck, for the event log: "api", "web and api". */
+static void target_name(const struct sim *sim, const struct fault *ft,
+                        char *buf, size_t size)
 {
+    const struct component *comps = sim->sc->components;
+
     if (ft->f.kind == FAIL_REGION_LATENCY)
-        return sim->sc->regions[ft->target].name;
-    return sim->sc->components[ft->target].name;
+        snprintf(buf, size, "%s", sim->sc->regions[ft->target].name);
+    else if (ft->f.kind == FAIL_PARTITION)
+        snprintf(buf, size, "%s and %s", comps[ft->target].name,
+                 comps[ft->peer].name);
+    else if (ft->f.kind == FAIL_SPIKE)
+        snprintf(buf, size, "the users");
+    else
+        snprintf(buf, size, "%s", comps[ft->target].name);
 }
 
 void fault_event(struct sim *sim, uint32_t i, uint16_t tag)
 {
     struct fault *ft = &sim->faults[i];
     bool start = tag == FAULT_START;
+    char name[2 * NAME_BYTES + 32];
 
     if (i >= (uint32_t)sim->nfaults || ft->active == start)
         return;
@@ -162,7 +224,8 @@ void fault_event(struct sim *sim, uint32_t i, uint16_t tag)
         apply_instance(sim, ft, start);
     else
         apply_other(sim, ft, start);
-    tell(sim, start, failure_kind_name(ft->f.kind), target_name(sim, ft));
+    target_name(sim, ft, name, sizeof name);
+    tell(sim, start, ft, name);
     if (start && ft->f.duration > 0) {
         sim->fault_tag = FAULT_END;
         sim_schedule(sim, sim->now + ft->f.duration, EV_FAULT, i);
@@ -174,10 +237,17 @@ void fault_event(struct sim *sim, uint32_t i, uint16_t tag)
 static int add_fault(struct sim *sim, const struct failure *f)
 {
     struct fault *ft;
-    int target = f->kind == FAIL_REGION_LATENCY
-                     ? region_index(sim->sc, f->component)
-                     : scenario_find(sim->sc, f->component);
+    int target, peer = -1;
 
+    if (f->kind == FAIL_REGION_LATENCY)
+        target = region_index(sim->sc, f->component);
+    else if (f->kind == FAIL_SPIKE)
+        target = sim->sc->entry;    /* the users come in there */
+    else
+        target = scenario_find(sim->sc, f->component);
+    if (f->kind == FAIL_PARTITION &&
+        ((peer = scenario_find(sim->sc, f->peer)) < 0 || peer == target))
+        return -1;
     if (target < 0 || sim->nfaults == MAX_FAULTS)
         return -1;
     ft = &sim->faults[sim->nfaults];
@@ -186,6 +256,7 @@ static int add_fault(struct sim *sim, const struct failure *f)
     if (ft->f.factor <= 0)
         ft->f.factor = 2;
     ft->target = target;
+    ft->peer = peer;
     ft->inst = -1;
     return sim->nfaults++;
 }

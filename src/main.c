@@ -12,6 +12,7 @@
 #include "advisor.h"
 #include "cmd_store.h"
 #include "cmd_practice.h"
+#include "cmd_timeline.h"
 #include "datadir.h"
 #include "metrics.h"
 #include "tui.h"
@@ -43,6 +44,8 @@ static const char usage_text[] =
     "       archsim show RUN                print a saved run\n"
     "       archsim compare RUN_A RUN_B     two saved runs side by side\n"
     "       archsim practice [options]      design challenges, scored\n"
+    "       archsim timeline [options] SCENARIO\n"
+    "                                       one user count through time\n"
     "       archsim COMMAND --help          a command's own options\n"
     "       archsim --help | --version\n"
     "\n"
@@ -521,6 +524,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(argv[1], "practice") == 0)
         return cmd_practice_main(argc - 2, argv + 2);
+    if (strcmp(argv[1], "timeline") == 0)
+        return cmd_timeline_main(argc - 2, argv + 2);
     if (cmd_store_has(argv[1]))
         return cmd_store_main(argv[1], argc - 2, argv + 2);
     if (argc == 2 && argv[1][0] != '-' && is_scenario(argv[1]))

@@ -94,8 +94,8 @@ static void queue_figures(const struct sim *sim, int c, double window,
         out->oldest = (double)(sim->now - sim->reqs[workers->head].start);
 }
 
-static void comp_figures(const struct sim *sim, int c, double window_s,
-                         struct comp_result *out)
+void ramp_comp_figures(const struct sim *sim, int c, double window_s,
+                       struct comp_result *out)
 {
     const struct comp_state *cs = &sim->cs[c];
     const struct comp_stats *st = &cs->st;
@@ -299,7 +299,7 @@ void step_finish(struct step_run *run, struct step_result *out)
     end_figures(sim, out, window_s);
     p99_interval(out, run->batch_p99, RAMP_BATCHES);
     for (int c = 0; c < sim->sc->ncomponents; c++)
-        comp_figures(sim, c, window_s, &out->comps[c]);
+        ramp_comp_figures(sim, c, window_s, &out->comps[c]);
     find_bottleneck(sim, out);
     for (int k = 0; k <= REQ_KIND_COUNT && sim->tracer; k++)
         attribute(sim, k, &out->attr[k]);

@@ -123,6 +123,11 @@ void step_abandon(struct step_run *run);
 /* Judge a measured step against the scenario's objectives. */
 void step_judge(const struct scenario *sc, struct step_result *st);
 
+/* The figures of component c over the window of window_s seconds that
+ * ends now (call sim_flush_areas first). */
+void ramp_comp_figures(const struct sim *sim, int c, double window_s,
+                       struct comp_result *out);
+
 /* The whole of one step at once. */
 int ramp_measure_step(struct sim *sim, double users,
                       struct step_result *out);

@@ -41,10 +41,13 @@ void format_count(char *buf, size_t len, double value)
 }
 
 /* Error causes as JSON keys. */
-static const char *const cause_keys[ERR_CAUSE_COUNT] = {
+static const char *const cause_keys[] = {
     "backlog_full", "no_connection", "queue_full", "broker_limit",
-    "timeout", "overload", "no_backend",
+    "timeout", "overload", "no_backend", "shed", "rate_limited",
+    "circuit_open", "unreachable",
 };
+_Static_assert(sizeof cause_keys / sizeof cause_keys[0] == ERR_CAUSE_COUNT,
+               "a JSON key for every error cause");
 
 static const char *comp_name(const struct scenario *sc, int c)
 {

@@ -52,6 +52,22 @@ const struct field scenario_fields[] = {
      "request kinds its callers send it (e.g. [read]); others skip it"},
     {"timeout", FT_DURATION, OFF(timeout), K_SERVERS, NS_PER_MS, DAY_NS,
      "a request slower than this at the server fails"},
+    {"call-timeout", FT_DURATION, OFF(call_timeout), K_SERVERS, 0, DAY_NS,
+     "give up on a call after this long (0: wait for the answer)"},
+    {"retry.max", FT_INT, OFF(retries), K_SERVERS, 0, MAX_RETRIES,
+     "retries of a failed or timed-out call, at most"},
+    {"retry.backoff", FT_DURATION, OFF(backoff), K_SERVERS, 0, DAY_NS,
+     "wait before the first retry; doubled before each next one"},
+    {"retry.jitter", FT_BOOL, OFF(jitter), K_SERVERS, 0, 1,
+     "wait a uniform share of the backoff instead of all of it"},
+    {"retry.budget", FT_FRACTION, OFF(retry_budget), K_SERVERS, 0, 1,
+     "retries allowed as a share of first tries (0: no budget)"},
+    {"breaker.errors", FT_FRACTION, OFF(breaker_errors), K_SERVERS, 0, 1,
+     "share of failed calls that opens the breaker (0: no breaker)"},
+    {"breaker.window", FT_INT, OFF(breaker_window), K_SERVERS, 1, 1000000,
+     "calls over which the failed share is measured"},
+    {"breaker.open", FT_DURATION, OFF(breaker_open), K_SERVERS, NS_PER_MS,
+     DAY_NS, "time the breaker stays open before one trial call"},
 
     {"policy", FT_ENUM_POLICY, OFF(policy), K(LB), 0, 0,
      "round-robin, least-connections, random or two-choices"},
@@ -59,6 +75,10 @@ const struct field scenario_fields[] = {
      "latency the balancer adds to each request"},
     {"health-check", FT_DURATION, OFF(health_interval), K(LB),
      NS_PER_MS, DAY_NS, "interval between health checks of each backend"},
+    {"rate-limit", FT_RATE, OFF(rate_limit), K(LB), 0, 1e9,
+     "requests per second let through, the rest refused (0: no limit)"},
+    {"shed-queue", FT_INT, OFF(shed_queue), K(LB), 0, 1000000,
+     "refuse a request when its backend has this many waiting (0: never)"},
 
     {"replicas", FT_INT, OFF(replicas), K(DATABASE), 0, 64,
      "read replicas; reads go to them, writes to the primary"},
@@ -132,7 +152,7 @@ static const char *const dist_names[] = {
 };
 static const char *const failure_names[FAIL_KIND_COUNT] = {
     "instance", "component", "primary", "cache-flush", "region-latency",
-    "workers", "slow",
+    "workers", "slow", "partition", "spike",
 };
 
 static int index_of(const char *const *names, int n, const char *name)
@@ -194,6 +214,10 @@ static void server_defaults(struct component *c)
     c->task_work = 300 * NS_PER_MS;
     c->serves = ALL_REQ_KINDS;
     c->timeout = 5 * NS_PER_S;
+    c->backoff = 50 * NS_PER_MS;
+    c->jitter = true;
+    c->breaker_window = 20;
+    c->breaker_open = 5 * NS_PER_S;
 }
 
 static void database_defaults(struct component *c)

@@ -27,6 +27,7 @@ typedef int64_t sim_ns;             /* simulated time in nanoseconds */
 #define MAX_COMPONENTS  10000
 #define MAX_FAILURES    64
 #define MAX_CALL_DEPTH  4           /* nested synchronous calls */
+#define MAX_RETRIES     15          /* per call: a request keeps 4 bits */
 
 enum comp_kind {
     KIND_SERVER,
@@ -77,10 +78,23 @@ struct component {
                                      * as 1 << req_kind; default all */
     sim_ns timeout;
 
+    /* Servers and services: how they call others (see models/server.c). */
+    sim_ns call_timeout;            /* per attempt; 0 = wait for the answer */
+    int retries;                    /* of a failed call, at most */
+    sim_ns backoff;                 /* before the first retry; doubles */
+    bool jitter;                    /* full jitter: uniform in [0, backoff) */
+    double retry_budget;            /* retries per first try; 0 = no budget */
+    double breaker_errors;          /* failed share that opens; 0 = none */
+    int breaker_window;             /* calls that share is measured over */
+    sim_ns breaker_open;            /* open this long, then one probe */
+
     /* Load balancers. */
     enum lb_policy policy;
     sim_ns lb_latency;
     sim_ns health_interval;
+    double rate_limit;              /* requests/s let through; 0 = none */
+    int shed_queue;                 /* shed when the backend has this many
+                                     * waiting for a thread; 0 = never */
 
     /* Databases. */
     int replicas;
@@ -133,6 +147,8 @@ enum failure_kind {
     FAIL_REGION_LATENCY,            /* a region's rtt rises */
     FAIL_WORKERS,                   /* queue workers stall */
     FAIL_SLOW,                      /* a dependency slows by a factor */
+    FAIL_PARTITION,                 /* two components cut off */
+    FAIL_SPIKE,                     /* users multiplied by a factor */
     FAIL_KIND_COUNT
 };
 
@@ -140,8 +156,9 @@ struct failure {
     sim_ns at;
     sim_ns duration;                /* 0 = until the end */
     enum failure_kind kind;
-    char component[NAME_BYTES];     /* or region name */
-    double factor;                  /* FAIL_SLOW, FAIL_REGION_LATENCY */
+    char component[NAME_BYTES];     /* or region name; "" for a spike */
+    char peer[NAME_BYTES];          /* FAIL_PARTITION: the other side */
+    double factor;                  /* slow, region-latency, spike */
     struct src_pos pos;
 };
 

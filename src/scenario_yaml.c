@@ -590,6 +590,7 @@ struct loader {
     bool bare;                      /* messages without file:line:column */
     unsigned char seen[128];        /* fields set in this component */
     const struct ynode *failure_names[MAX_FAILURES];
+    const struct ynode *failure_peers[MAX_FAILURES];
 };
 
 static int load_regions(struct loader *ld, const struct ynode *v);
@@ -655,6 +656,7 @@ static const struct table objectives_table =
 static const struct setting failure_rows[] = {
     ROW("at", V_DURATION, struct failure, at, 0, FAILURE_DAYS_NS),
     ROW("component", V_NAME, struct failure, component, 0, 0),
+    ROW("peer", V_NAME, struct failure, peer, 0, 0),
     ROW("fail", V_FAILURE, struct failure, kind, 0, 0),
     ROW("for", V_DURATION, struct failure, duration, 0, FAILURE_DAYS_NS),
     ROW("factor", V_REAL, struct failure, factor, 1, 1000),
@@ -1750,9 +1752,24 @@ static int load_mix(struct loader *ld, const struct ynode *v)
     return load_table(ld, &mix_table, ld->s, "mix", v);
 }
 
+/* The keys a failure of kind must have beside at and fail: a spike
+ * strikes the users, a partition two components. */
+static int require_failure_keys(struct loader *ld, const struct ynode *item,
+                                const struct failure *f)
+{
+    static const char *const one[] = {"component"};
+    static const char *const two[] = {"component", "peer"};
+
+    if (f->kind == FAIL_SPIKE)
+        return 0;
+    if (f->kind == FAIL_PARTITION)
+        return require_keys(ld, item, "a partition", two, COUNT(two));
+    return require_keys(ld, item, "a failure", one, COUNT(one));
+}
+
 static int load_failure(struct loader *ld, const struct ynode *item)
 {
-    static const char *const needed[] = {"at", "component", "fail"};
+    static const char *const needed[] = {"at", "fail"};
     struct scenario *s = ld->s;
     struct failure *f;
 
@@ -1765,10 +1782,12 @@ static int load_failure(struct loader *ld, const struct ynode *item)
     f = &s->failures[s->nfailures];
     memset(f, 0, sizeof *f);
     f->factor = DEFAULT_FACTOR;
-    if (load_table(ld, &failure_table, f, "failures", item) < 0)
+    if (load_table(ld, &failure_table, f, "failures", item) < 0 ||
+        require_failure_keys(ld, item, f) < 0)
         return -1;
     f->pos = pos_of(item);
-    ld->failure_names[s->nfailures++] = ynode_get(item, "component");
+    ld->failure_names[s->nfailures] = ynode_get(item, "component");
+    ld->failure_peers[s->nfailures++] = ynode_get(item, "peer");
     return 0;
 }
 
@@ -1795,6 +1814,26 @@ static bool has_region(const struct scenario *s, const char *name)
     return false;
 }
 
+/* A partition's peer: a component, not the one it is cut off from. */
+static int check_peer(struct loader *ld, int i)
+{
+    const struct failure *f = &ld->s->failures[i];
+    const struct ynode *at = ld->failure_peers[i];
+    char shown[64];
+
+    if (!at)
+        return 0;
+    ytree_quote(f->peer, shown, sizeof shown);
+    if (f->kind != FAIL_PARTITION)
+        return fail(ld, at, "peer: only a partition has a peer");
+    if (scenario_find(ld->s, f->peer) < 0)
+        return fail(ld, at, "peer: no component is called '%s'", shown);
+    if (strcmp(f->peer, f->component) == 0)
+        return fail(ld, at, "peer: '%s' cannot be cut off from itself",
+                    shown);
+    return 0;
+}
+
 static int check_failure_targets(struct loader *ld)
 {
     const struct scenario *s = ld->s;
@@ -1804,6 +1843,10 @@ static int check_failure_targets(struct loader *ld)
         const struct failure *f = &s->failures[i];
         bool region = f->kind == FAIL_REGION_LATENCY;
 
+        if (check_peer(ld, i) < 0)
+            return -1;
+        if (f->kind == FAIL_SPIKE && !ld->failure_names[i])
+            continue;
         if (region ? has_region(s, f->component)
                    : scenario_find(s, f->component) >= 0)
             continue;
@@ -2123,6 +2166,8 @@ static bool is_unset(const struct setting *row, const void *base)
 {
     const void *p = (const char *)base + row->offset;
 
+    if (row->type == V_NAME)
+        return *(const char *)p == '\0';   /* a spike's component, a peer */
     return row->type == V_USERS && get_number(p, row->type) == 0;
 }
 

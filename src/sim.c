@@ -16,10 +16,13 @@
  * bind long before. 2^22 records are 256 MiB at 64 bytes each. */
 #define MAX_REQUESTS (1u << 22)
 
-static const char *const cause_names[ERR_CAUSE_COUNT] = {
+static const char *const cause_names[] = {
     "backlog full", "no connection", "queue full", "broker limit",
-    "timeout", "overload", "no backend",
+    "timeout", "overload", "no backend", "shed", "rate limited",
+    "circuit open", "unreachable",
 };
+_Static_assert(sizeof cause_names / sizeof cause_names[0] == ERR_CAUSE_COUNT,
+               "a name for every error cause");
 
 const char *err_cause_name(enum err_cause cause)
 {
@@ -98,6 +101,13 @@ static struct event heap_pop(struct sim *sim)
 
 /* --- Requests ------------------------------------------------------------ */
 
+/* Pending events there can be: one per request, one timer per
+ * component, and the users' and failures' own. */
+static uint32_t heap_room(const struct sim *sim)
+{
+    return sim->capreqs + (uint32_t)sim->sc->ncomponents + MAX_FAULTS + 16;
+}
+
 uint32_t sim_alloc_req(struct sim *sim)
 {
     uint32_t r;
@@ -120,7 +130,7 @@ uint32_t sim_alloc_req(struct sim *sim)
         }
         /* Each request has at most one pending event; keep room for it
          * so that sim_schedule never has to fail. */
-        while (sim->capheap < sim->capreqs + 16)
+        while (sim->capheap < heap_room(sim))
             if (heap_grow(sim) < 0)
                 return NO_REQ;
         r = sim->nreqs++;
@@ -131,6 +141,7 @@ uint32_t sim_alloc_req(struct sim *sim)
 
 void sim_free_req(struct sim *sim, uint32_t r)
 {
+    sim->reqs[r].start = -1;        /* no timer may take it for its own */
     sim->reqs[r].next = sim->free_head;
     sim->free_head = r;
     sim->inflight--;
@@ -230,6 +241,16 @@ void sim_fail(struct sim *sim, uint32_t r, enum err_cause cause)
     }
 }
 
+/* A call that cannot be made fails at the caller, which hears of it at
+ * time at as if it had come back. */
+static void call_fails(struct sim *sim, uint32_t r, enum err_cause cause,
+                       sim_ns at)
+{
+    sim_fail(sim, r, cause);
+    sim->reqs[r].phase = 255;
+    sim_schedule(sim, at, EV_RESUME, r);
+}
+
 void sim_call(struct sim *sim, uint32_t r, int comp, sim_ns delay)
 {
     struct request *q = &sim->reqs[r];
@@ -239,10 +260,18 @@ void sim_call(struct sim *sim, uint32_t r, int comp, sim_ns delay)
     /* scenario_validate refuses designs that nest deeper; should one
      * get here all the same, the request fails rather than overrun. */
     if (q->depth + 1 >= MAX_CALL_DEPTH) {
-        sim_fail(sim, r, ERR_OVERLOAD);
-        q->phase = 255;
-        sim_schedule(sim, arrive, EV_RESUME, r);
+        call_fails(sim, r, ERR_OVERLOAD, arrive);
         return;
+    }
+    if (sim->ncuts > 0 && fault_cut_since(sim, q->comp[q->depth], comp) >= 0) {
+        /* Across a partition the call is never answered: a caller with
+         * a timeout waits for it in vain, one without fails at once
+         * rather than hold its thread for ever. */
+        if (sim->sc->components[q->comp[q->depth]].call_timeout <= 0) {
+            call_fails(sim, r, ERR_UNREACHABLE, arrive);
+            return;
+        }
+        comp = sim->sink;
     }
     d = ++q->depth;
 
@@ -250,8 +279,9 @@ void sim_call(struct sim *sim, uint32_t r, int comp, sim_ns delay)
     q->inst[d] = 0;
     q->callidx[d] = 0;
     q->at[d] = (uint32_t)((arrive - q->start) / LEVEL_TICK_NS);
+    req_set_tries(q, d, 0);
     q->phase = PHASE_ARRIVE;
-    if (q->trace)
+    if (q->trace && comp != sim->sink)
         trace_enter(sim, r, comp, arrive);
     sim_schedule(sim, arrive, EV_ARRIVE, r);
 }
@@ -351,7 +381,8 @@ void sim_set_users(struct sim *sim, double users)
     double rate;
 
     sim->users = users;
-    rate = users_rate(sim->sc, users);
+    sim->active_users = users * sim->surge;
+    rate = users_rate(sim->sc, sim->active_users);
     sim->gap_mean = rate > 0 ? NS_PER_S / rate : 0;
     sim->users_gen++;               /* the pending arrival is now stale */
     schedule_users(sim);
@@ -408,7 +439,7 @@ static void users_event(struct sim *sim, uint16_t gen)
     if (gen != sim->users_gen)
         return;                     /* superseded by sim_set_users */
     if (sim->sc->user_model == USERS_OPEN ||
-        rng_uniform(&sim->rng) * sim->users >= sim->inflight_users)
+        rng_uniform(&sim->rng) * sim->active_users >= sim->inflight_users)
         new_request(sim);
     schedule_users(sim);
 }
@@ -438,6 +469,8 @@ int sim_run_events(struct sim *sim, sim_ns t, uint64_t max_events)
             users_event(sim, ev.tag);
         else if (ev.type == EV_FAULT)
             fault_event(sim, ev.req, ev.tag);
+        else if (ev.type == EV_TIMER)
+            calls_timer_event(sim, (int)ev.req);
         else
             model_step(sim, ev.req);
     }
@@ -478,6 +511,7 @@ void sim_reset_window(struct sim *sim)
             hist_clear(resp);
     }
     sim->end.arrivals = sim->end.ok = sim->end.errors = 0;
+    sim->retries = 0;
     memset(sim->end.by_cause, 0, sizeof sim->end.by_cause);
     hist_clear(&sim->end.all);
     for (int k = 0; k < REQ_KIND_COUNT; k++)
@@ -533,13 +567,18 @@ struct sim *sim_create(const struct scenario *sc, uint64_t seed)
     sim->maxreqs = MAX_REQUESTS;
     sim->capreqs = 1024;
     sim->reqs = malloc(sim->capreqs * sizeof *sim->reqs);
+    /* One component more than the scenario's: the sink, where abandoned
+     * calls end and partitioned ones wait (see model.h). */
     sim->cs = calloc((size_t)sc->ncomponents + 1, sizeof *sim->cs);
     sim->kind = calloc((size_t)sc->ncomponents + 1, 1);
     if (!sim->reqs || !sim->cs || !sim->kind)
         goto fail;
     for (int c = 0; c < sc->ncomponents; c++)
         sim->kind[c] = (uint8_t)sc->components[c].kind;
-    while (sim->capheap < sim->capreqs + 16)
+    sim->sink = sc->ncomponents;
+    sim->kind[sim->sink] = KIND_SINK;
+    sim->surge = 1.0;
+    while (sim->capheap < heap_room(sim))
         if (heap_grow(sim) < 0)
             goto fail;
     build_cuts(sim);

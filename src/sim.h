@@ -29,6 +29,10 @@ enum err_cause {
     ERR_TIMEOUT,                    /* slower than the server's timeout */
     ERR_OVERLOAD,                   /* the simulator's in-flight bound */
     ERR_NO_BACKEND,                 /* down, or nothing healthy to send to */
+    ERR_SHED,                       /* a balancer shed it: backend queue */
+    ERR_RATE_LIMIT,                 /* a balancer's rate limit */
+    ERR_BREAKER,                    /* the caller's circuit breaker is open */
+    ERR_UNREACHABLE,                /* cut off by a partition, no timeout */
     ERR_CAUSE_COUNT
 };
 
@@ -59,12 +63,25 @@ struct request {
     uint32_t at[MAX_CALL_DEPTH];    /* arrival at each level, in ticks
                                      * after start */
     uint16_t trace;                 /* traced: its slot + 1; else 0 */
+    uint16_t tries;                 /* retries of the current call, 4 bits
+                                     * per level: see req_tries() */
 };
 
 _Static_assert(sizeof(struct request) <= 64,
                "a request in flight must fit in 64 bytes");
 
 #define NO_KEY UINT32_MAX
+
+static inline int req_tries(const struct request *q, int depth)
+{
+    return (q->tries >> (4 * depth)) & 15;
+}
+
+static inline void req_set_tries(struct request *q, int depth, int n)
+{
+    q->tries = (uint16_t)((q->tries & ~(15u << (4 * depth))) |
+                          ((unsigned)n << (4 * depth)));
+}
 
 /* Request flags. */
 #define REQ_FAILED      0x01        /* an error happened; unwind */
@@ -101,6 +118,7 @@ struct lru;
 /* Window counters of one component (reset at each window). */
 struct comp_stats {
     uint64_t arrivals;
+    uint64_t retries;               /* calls it made again after a failure */
     uint64_t done;                  /* answered, success or not */
     uint64_t errors[ERR_CAUSE_COUNT];
     uint64_t hits, lookups;         /* caches and CDNs */
@@ -108,6 +126,37 @@ struct comp_stats {
     uint64_t lag_n;
     double resp_sum;                /* ns, time at the component */
     struct hist *resp;              /* allocated on first use */
+};
+
+/* A call a server waits for with a timeout: when the deadline comes and
+ * the call has not come back, the caller goes on without it. The fields
+ * after req tell the same call from a later one of the same record. */
+struct call_timer {
+    sim_ns deadline;
+    sim_ns start;                   /* the request's start */
+    uint32_t req;
+    uint32_t at;                    /* q->at[depth] of the caller's level */
+    uint8_t depth;                  /* the caller's level */
+    uint8_t callidx;                /* q->callidx[depth] after the call */
+    uint8_t tries;                  /* req_tries(q, depth) */
+};
+
+/* A caller's circuit breaker for one of its calls. */
+enum breaker_state { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_TRIAL };
+
+struct breaker {
+    enum breaker_state state;
+    int calls, failed;              /* in the current window */
+    sim_ns until;                   /* open: when the trial call may go */
+};
+
+/* Calls a server waits for with a timeout, in the order made: with one
+ * timeout per caller, deadlines come in that order too, so a ring
+ * replaces a heap; one EV_TIMER event stands for its earliest. */
+struct timer_ring {
+    struct call_timer *items;
+    uint32_t cap, head, n;
+    bool armed;                     /* an EV_TIMER is pending */
 };
 
 struct comp_state {
@@ -126,6 +175,11 @@ struct comp_state {
     bool primary_down;              /* database: writes fail */
     double slow;                    /* service times multiplied by this */
     uint64_t lost_writes;           /* not replicated when primary failed */
+    struct timer_ring timers;       /* servers with a call timeout */
+    struct breaker *breakers;       /* per call, when a breaker is set */
+    double retry_tokens;            /* retry budget: retries it may make */
+    double rate_tokens;             /* lb rate limit: requests it may pass */
+    sim_ns rate_last;               /* when rate_tokens was last filled */
     struct zipf zipf;               /* caches and CDNs: key popularity */
     struct comp_stats st;
 };
@@ -139,7 +193,14 @@ struct end_stats {
     struct hist kind[REQ_KIND_COUNT];
 };
 
-enum event_type { EV_USERS, EV_ARRIVE, EV_DONE, EV_RESUME, EV_FAULT };
+/* The kind of the sink: one component index past the scenario's, where
+ * an abandoned call ends and a call into a partition waits unanswered. */
+#define KIND_SINK KIND_COUNT
+
+enum event_type {
+    EV_USERS, EV_ARRIVE, EV_DONE, EV_RESUME, EV_FAULT,
+    EV_TIMER                        /* req is a component: its timer ring */
+};
 
 /* A failure in force or to come: a scheduled one, or one injected live. */
 #define MAX_FAULTS 256
@@ -148,6 +209,7 @@ struct fault {
     struct failure f;
     int target;                     /* component, or region for latency */
     int inst;                       /* instance it struck, or -1 */
+    int peer;                       /* partition: the other component */
     bool active;
 };
 
@@ -176,6 +238,7 @@ struct sim {
 
     /* Users. */
     double users;
+    double active_users;            /* users, times a spike's factor */
     double gap_mean;                /* ns between arrivals of all users */
     double inflight_users;          /* closed users waiting for an answer */
     uint16_t users_gen;
@@ -190,6 +253,12 @@ struct sim {
     struct fault faults[MAX_FAULTS];
     int nfaults;
     int slowed;                     /* "slow" failures in force */
+    double surge;                   /* users multiplied by this (spike) */
+    int ncuts;                      /* partitions in force */
+    struct { int a, b; sim_ns since; } cuts[MAX_FAULTS];
+    int sink;                       /* component index of the void:
+                                     * abandoned and partitioned calls */
+    uint64_t retries;               /* calls made again, in the window */
     struct tracer *tracer;          /* NULL: no tracing */
     sim_note_fn note;               /* may be NULL */
     void *note_arg;
@@ -246,6 +315,14 @@ void fault_event(struct sim *sim, uint32_t i, uint16_t tag);
 bool fault_dead(const struct sim *sim, int comp, int inst);
 bool fault_noticed(const struct sim *sim, int comp, int inst,
                    sim_ns interval);
+
+/* Since when a partition cuts a off from b (either way), or -1. */
+sim_ns fault_cut_since(const struct sim *sim, int a, int b);
+
+/* --- Calls with timeouts, retries and breakers (models/calls.c). ------ */
+
+/* The EV_TIMER of component comp: its call timers that are due. */
+void calls_timer_event(struct sim *sim, int comp);
 
 /* --- For the models. ---------------------------------------------------- */
 

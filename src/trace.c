@@ -133,6 +133,19 @@ void trace_leave(struct sim *sim, uint32_t r)
         t->spans[t->open[d]].leave = sim->now;
 }
 
+void trace_abandon(struct sim *sim, uint32_t r, sim_ns at)
+{
+    struct trace *t = of(sim, r);
+
+    if (!t)
+        return;
+    for (int d = sim->reqs[r].depth + 1; d < MAX_CALL_DEPTH; d++) {
+        if (t->open[d] >= 0 && t->spans[t->open[d]].leave == 0)
+            t->spans[t->open[d]].leave = at;
+        t->open[d] = -1;
+    }
+}
+
 void trace_end(struct sim *sim, uint32_t r, sim_ns rtt)
 {
     struct tracer *tr = sim->tracer;

@@ -65,6 +65,9 @@ void trace_begin(struct sim *sim, uint32_t r);
 void trace_enter(struct sim *sim, uint32_t r, int comp, sim_ns at);
 void trace_leave(struct sim *sim, uint32_t r);
 void trace_end(struct sim *sim, uint32_t r, sim_ns rtt);
+/* r's caller gave up on its call at time at: the spans below r's level
+ * end there (the work goes on untraced). */
+void trace_abandon(struct sim *sim, uint32_t r, sim_ns at);
 /* A balancer or CDN passes the request on: its span ends, comp's starts
  * at the same level. */
 void trace_handover(struct sim *sim, uint32_t r, int comp, sim_ns at);
