@@ -10,8 +10,16 @@ void model_step(struct sim *sim, uint32_t r)
 {
     struct request *q = sim_req(sim, r);
     int c = q->comp[q->depth];
+    enum comp_kind kind = (enum comp_kind)sim->kind[c];
 
-    switch ((enum comp_kind)sim->kind[c]) {
+    /* Servers first, by a plain test: most steps of most designs are
+     * theirs, and a well-predicted branch is cheaper than the jump
+     * table a switch becomes. */
+    if (kind <= KIND_SERVICE) {
+        server_step(sim, r);
+        return;
+    }
+    switch (kind) {
     case KIND_SERVER:
     case KIND_SERVICE:
         server_step(sim, r);

@@ -85,15 +85,10 @@ rng_below(struct rng *r, uint64_t n)
  * engine draws an exponential for nearly every event, so this is where
  * a plain -log(u) would spend a sixth of its time.
  */
-#define ZIG_LAYERS 256
 #define ZIG_R 7.69711747013104972       /* start of the tail */
 #define ZIG_AREA 3.94965982258157e-3    /* area of each layer */
 
-static struct {
-    uint32_t k[ZIG_LAYERS];             /* rectangle tests, scaled 2^32 */
-    double w[ZIG_LAYERS];               /* x of a draw, per unit of 2^-32 */
-    double f[ZIG_LAYERS];               /* e^-x at each layer's edge */
-} zig;
+struct zig_tables rng_zig;
 
 static int zig_ready;
 
@@ -103,18 +98,18 @@ static void zig_build(void)
     double d = ZIG_R, prev = ZIG_R;
     double q = ZIG_AREA / exp(-d);
 
-    zig.k[0] = (uint32_t)(d / q * scale);
-    zig.k[1] = 0;
-    zig.w[0] = q / scale;
-    zig.w[ZIG_LAYERS - 1] = d / scale;
-    zig.f[0] = 1.0;
-    zig.f[ZIG_LAYERS - 1] = exp(-d);
+    rng_zig.k[0] = (uint32_t)(d / q * scale);
+    rng_zig.k[1] = 0;
+    rng_zig.w[0] = q / scale;
+    rng_zig.w[ZIG_LAYERS - 1] = d / scale;
+    rng_zig.f[0] = 1.0;
+    rng_zig.f[ZIG_LAYERS - 1] = exp(-d);
     for (int i = ZIG_LAYERS - 2; i >= 1; i--) {
         d = -log(ZIG_AREA / d + exp(-d));
-        zig.k[i + 1] = (uint32_t)(d / prev * scale);
+        rng_zig.k[i + 1] = (uint32_t)(d / prev * scale);
         prev = d;
-        zig.f[i] = exp(-d);
-        zig.w[i] = d / scale;
+        rng_zig.f[i] = exp(-d);
+        rng_zig.w[i] = d / scale;
     }
     zig_ready = 1;
 }
@@ -129,7 +124,7 @@ static void zig_prepare(void)
 }
 
 /* The slow path: the base strip's tail, or a wedge outside the box. */
-static double zig_edge(struct rng *r, uint32_t j, int i)
+double rng_zig_edge(struct rng *r, uint32_t j, int i)
 {
     for (;;) {
         double x;
@@ -137,33 +132,17 @@ static double zig_edge(struct rng *r, uint32_t j, int i)
 
         if (i == 0)
             return ZIG_R - log(rng_uniform_pos(r));
-        x = j * zig.w[i];
-        if (zig.f[i] + rng_uniform(r) * (zig.f[i - 1] - zig.f[i]) < exp(-x))
+        x = j * rng_zig.w[i];
+        if (rng_zig.f[i] + rng_uniform(r) * (rng_zig.f[i - 1] - rng_zig.f[i]) < exp(-x))
             return x;
         bits = rng_next(r);
         i = (int)(bits & (ZIG_LAYERS - 1));
         j = (uint32_t)(bits >> 32);
-        if (j < zig.k[i])
-            return j * zig.w[i];
+        if (j < rng_zig.k[i])
+            return j * rng_zig.w[i];
     }
 }
 
-double rng_standard_exponential(struct rng *r)
-{
-    uint64_t bits = rng_next(r);
-    int i = (int)(bits & (ZIG_LAYERS - 1));
-    uint32_t j = (uint32_t)(bits >> 32);
-
-    if (j < zig.k[i])
-        return j * zig.w[i];
-    return zig_edge(r, j, i);
-}
-
-double
-rng_exponential(struct rng *r, double mean)
-{
-    return mean * rng_standard_exponential(r);
-}
 
 /*
  * Marsaglia's polar method. It yields two independent normals per

@@ -198,7 +198,7 @@ struct end_stats {
 #define KIND_SINK KIND_COUNT
 
 enum event_type {
-    EV_USERS, EV_ARRIVE, EV_DONE, EV_RESUME, EV_FAULT,
+    EV_ARRIVE, EV_DONE, EV_RESUME, EV_FAULT,
     EV_TIMER                        /* req is a component: its timer ring */
 };
 
@@ -220,7 +220,7 @@ struct event {
     sim_ns time;
     uint32_t req;
     uint16_t type;
-    uint16_t tag;                   /* generation of EV_USERS events */
+    uint16_t tag;                   /* EV_FAULT: its start or its end */
 };
 
 struct sim {
@@ -241,7 +241,8 @@ struct sim {
     double active_users;            /* users, times a spike's factor */
     double gap_mean;                /* ns between arrivals of all users */
     double inflight_users;          /* closed users waiting for an answer */
-    uint16_t users_gen;
+    sim_ns next_users;              /* their next arrival; INT64_MAX: none
+                                     * (kept out of the heap: sim.c) */
     uint16_t fault_tag;             /* tag of the next EV_FAULT scheduled */
     double kind_cut[REQ_KIND_COUNT];
     double region_cut[MAX_REGIONS];

@@ -741,8 +741,8 @@ static void test_failure_targets(void **state)
                "a failure needs 'fail'");
     load_fails("failures:\n  - {at: 1s, component: a, fail: melt}\n",
                "2:34: ", "fail: unknown value 'melt'; use instance, "
-               "component, primary, cache-flush, region-latency, workers "
-               "or slow");
+               "component, primary, cache-flush, region-latency, workers, "
+               "slow, partition or spike");
 }
 
 static void test_entry_and_version(void **state)
@@ -1172,7 +1172,12 @@ static void build_design(struct scenario *s)
     snprintf(s->entry_name, sizeof s->entry_name, "cdn");
     for (int f = 0; f < FAIL_KIND_COUNT; f++)
         add_failure(s, (enum failure_kind)f,
-                    f == FAIL_REGION_LATENCY ? "eu: west" : names[f % 6]);
+                    f == FAIL_REGION_LATENCY ? "eu: west"
+                    : f == FAIL_SPIKE ? "" : names[f % 6]);
+    /* A partition has a peer; a spike strikes the users, not a
+     * component. */
+    snprintf(s->failures[FAIL_PARTITION].peer, NAME_BYTES, "%s",
+             names[(FAIL_PARTITION + 1) % 6]);
 }
 
 /* Compare one setting of the field table, by the type it has. */
@@ -1266,6 +1271,7 @@ static void same_lists(const struct scenario *a, const struct scenario *b)
         assert_int_equal(fa->duration, fb->duration);
         assert_int_equal(fa->kind, fb->kind);
         assert_string_equal(fa->component, fb->component);
+        assert_string_equal(fa->peer, fb->peer);
         same_double(fa->factor, fb->factor);
     }
     assert_int_equal(a->ncomponents, b->ncomponents);
