@@ -253,13 +253,14 @@ static uint32_t abandon_call(struct sim *sim, uint32_t r, int d)
     return n;
 }
 
-static void time_out(struct sim *sim, const struct call_timer *t)
+static void time_out(struct sim *sim, int comp, const struct call_timer *t)
 {
     uint32_t r = abandon_call(sim, t->req, t->depth);
 
     if (r == NO_REQ)
         return;
-    sim_fail(sim, r, ERR_TIMEOUT);
+    sim->cs[comp].st.call_timeouts++;
+    sim_fail_quietly(sim, r, ERR_TIMEOUT);
     sim->reqs[r].phase = 255;       /* "the call came back", failed */
     model_step(sim, r);
 }
@@ -275,7 +276,7 @@ void calls_timer_event(struct sim *sim, int comp)
         ring->head = (ring->head + 1) % ring->cap;
         ring->n--;
         if (timer_live(sim, comp, &t))
-            time_out(sim, &t);
+            time_out(sim, comp, &t);
     }
     arm(sim, comp);
 }

@@ -102,7 +102,8 @@ static bool known_bad(struct sim *sim, int lb, const struct component *c,
     int comp = (int)(b >> 16);
     sim_ns cut;
 
-    if (fault_noticed(sim, comp, (int)(b & 0xffff), c->health_interval))
+    if (sim->downs > 0 &&
+        fault_noticed(sim, comp, (int)(b & 0xffff), c->health_interval))
         return true;
     if (sim->ncuts == 0)
         return false;
@@ -172,7 +173,7 @@ static int64_t choose(struct sim *sim, uint32_t r, int lb,
 {
     uint32_t b;
 
-    if (cs->nbackends == 0) {
+    if (cs->nbackends == 0 || (sim->downs > 0 && cs->down)) {
         refuse(sim, r, ERR_NO_BACKEND);
         return -1;
     }

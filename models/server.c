@@ -98,7 +98,8 @@ static void send_call(struct sim *sim, uint32_t r, int j, sim_ns delay)
     const struct component *comp = &sim->sc->components[c];
 
     if (sim->cs[c].breakers && !calls_breaker_allows(sim, c, j)) {
-        sim_fail(sim, r, ERR_BREAKER);
+        sim_fail_quietly(sim, r, ERR_BREAKER);
+        sim_count_call_error(sim, r);   /* never retried */
         respond_after(sim, r, delay);
         return;
     }
@@ -156,7 +157,7 @@ static bool settle_call(struct sim *sim, uint32_t r)
         calls_breaker_result(sim, c, j, failed);
     if (!failed || !calls_retry(sim, r, &wait))
         return false;
-    q->flags &= (uint8_t)~REQ_FAILED;
+    q->flags &= (uint8_t)~(REQ_FAILED | REQ_UNCOUNTED);
     q->callidx[d] = (uint8_t)j;     /* the same call again */
     q->phase = SRV_RETRY;
     sim_schedule(sim, sim->now + sim->sc->hop / 2 + wait, EV_RESUME, r);
@@ -183,6 +184,8 @@ static void call_returned(struct sim *sim, uint32_t r)
     q->phase = SRV_RETURNED;
     if (settle_call(sim, r))
         return;
+    if (q->flags & REQ_UNCOUNTED)
+        sim_count_call_error(sim, r);   /* no retry: it fails here */
     if ((q->flags & REQ_NEED_FILL) && !(q->flags & REQ_FAILED) &&
         child >= 0 && child < sim->sc->ncomponents &&
         sim->sc->components[child].kind == KIND_DATABASE) {
@@ -235,7 +238,7 @@ static void arrive(struct sim *sim, uint32_t r)
 
     cs->st.arrivals++;
     q->flags &= (uint8_t)~(REQ_HIT | REQ_NEED_FILL);
-    if (fault_dead(sim, c, q->inst[d])) {
+    if (sim->downs > 0 && fault_dead(sim, c, q->inst[d])) {
         sim_fail(sim, r, ERR_NO_BACKEND);   /* the instance is down */
         sim_return(sim, r);
         return;

@@ -42,9 +42,11 @@ static double pct(double f)
     return f * 100;
 }
 
+/* The errors a component causes itself: not those of a call that timed
+ * out, met an open breaker or a partition, whose source is the callee. */
 static double comp_errors(const struct comp_result *cr)
 {
-    return cr->errors;
+    return cr->errors - cr->call_errors;
 }
 
 /* The cause of most of a component's errors. */

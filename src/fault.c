@@ -110,6 +110,7 @@ static void apply_instance(struct sim *sim, struct fault *ft, bool start)
 {
     struct comp_state *cs = &sim->cs[ft->target];
 
+    sim->downs += start ? 1 : -1;
     if (ft->f.kind == FAIL_INSTANCE) {
         if (start)
             ft->inst = live_instance(sim, ft->target);

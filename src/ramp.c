@@ -114,6 +114,7 @@ void ramp_comp_figures(const struct sim *sim, int c, double window_s,
     out->arrivals = (double)st->arrivals / window_s;
     out->throughput = (double)st->done / window_s;
     out->errors = (double)errors / window_s;
+    out->call_errors = (double)st->call_errors / window_s;
     out->mean = st->done ? st->resp_sum / (double)st->done : 0;
     if (st->resp && st->resp->count) {
         out->p50 = hist_quantile(st->resp, 0.50);

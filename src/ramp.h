@@ -27,6 +27,8 @@ struct comp_result {
     double arrivals;                /* per second */
     double throughput;              /* answered per second */
     double errors;                  /* per second */
+    double call_errors;             /* of which its calls caused (a call
+                                     * timed out, a breaker open...) */
     uint64_t by_cause[ERR_CAUSE_COUNT];
     double mean;                    /* ns at the component */
     int64_t p50, p95, p99;          /* ns; 0 when nothing was answered */

@@ -245,9 +245,29 @@ void sim_fail(struct sim *sim, uint32_t r, enum err_cause cause)
 static void call_fails(struct sim *sim, uint32_t r, enum err_cause cause,
                        sim_ns at)
 {
-    sim_fail(sim, r, cause);
+    sim_fail_quietly(sim, r, cause);
     sim->reqs[r].phase = 255;
     sim_schedule(sim, at, EV_RESUME, r);
+}
+
+void sim_fail_quietly(struct sim *sim, uint32_t r, enum err_cause cause)
+{
+    struct request *q = &sim->reqs[r];
+
+    if (!(q->flags & REQ_FAILED)) {
+        q->flags |= REQ_FAILED | REQ_UNCOUNTED;
+        q->cause = (uint8_t)cause;
+    }
+}
+
+void sim_count_call_error(struct sim *sim, uint32_t r)
+{
+    struct request *q = &sim->reqs[r];
+    struct comp_stats *st = &sim->cs[q->comp[q->depth]].st;
+
+    q->flags &= (uint8_t)~REQ_UNCOUNTED;
+    st->errors[q->cause]++;
+    st->call_errors++;
 }
 
 void sim_call(struct sim *sim, uint32_t r, int comp, sim_ns delay)

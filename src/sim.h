@@ -91,6 +91,9 @@ static inline void req_set_tries(struct request *q, int depth, int n)
 #define REQ_HELD_LOCK   0x10        /* holds a hot-row lock */
 #define REQ_FILLING     0x20        /* a cache level that fills a key */
 #define REQ_AT_EDGE     0x40        /* answered by a CDN edge */
+#define REQ_UNCOUNTED   0x80        /* failed at its caller's end of a call
+                                     * (a timeout, a partition): counted
+                                     * there only if no retry follows */
 
 /*
  * A resource with a capacity (threads, cores, connections, a lock, a
@@ -119,6 +122,10 @@ struct lru;
 struct comp_stats {
     uint64_t arrivals;
     uint64_t retries;               /* calls it made again after a failure */
+    uint64_t call_timeouts;         /* tries of its calls it gave up on */
+    uint64_t call_errors;           /* of its errors, those its calls
+                                     * caused: timed out, circuit open,
+                                     * unreachable */
     uint64_t done;                  /* answered, success or not */
     uint64_t errors[ERR_CAUSE_COUNT];
     uint64_t hits, lookups;         /* caches and CDNs */
@@ -254,6 +261,8 @@ struct sim {
     struct fault faults[MAX_FAULTS];
     int nfaults;
     int slowed;                     /* "slow" failures in force */
+    int downs;                      /* instance and component failures in
+                                     * force: while 0, nothing is dead */
     double surge;                   /* users multiplied by this (spike) */
     int ncuts;                      /* partitions in force */
     struct { int a, b; sim_ns since; } cuts[MAX_FAULTS];
@@ -371,6 +380,14 @@ static inline struct pool *inst_pool(struct sim *sim, int comp, int inst,
 
 /* Record that the current level of r failed with cause at its component. */
 void sim_fail(struct sim *sim, uint32_t r, enum err_cause cause);
+
+/* The same, but counted only when the caller gives up for good: see
+ * REQ_UNCOUNTED and sim_count_call_error(). */
+void sim_fail_quietly(struct sim *sim, uint32_t r, enum err_cause cause);
+
+/* r's current level fails for good because of a call: count its error
+ * there, as one its calls caused. */
+void sim_count_call_error(struct sim *sim, uint32_t r);
 
 /* Leave the current level: back to the caller after the return hop, or
  * finish the request at the top. */

@@ -545,25 +545,55 @@ static int migrate(struct store *st)
     return status;
 }
 
-/* WAL lets readers go on while one process writes. A read-only file
- * keeps whatever mode it has. */
-static int use_wal(struct store *st)
+/* One try at switching to WAL: SQLite's result code. */
+static int try_wal(struct store *st)
 {
     sqlite3_stmt *stmt;
-    int status;
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
+                                &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/*
+ * WAL lets readers go on while one process writes. A read-only file
+ * keeps whatever mode it has. Several archsims creating the same file
+ * at once all try this switch, and SQLite answers a switch that would
+ * wait on another process's lock with "busy" (or, when that process is
+ * removing its rollback journal at that moment, an I/O error) at once,
+ * without the busy timeout: try again for as long as that timeout.
+ */
+static int use_wal(struct store *st)
+{
+    long waited = 0, pause = 5;
     int rc;
 
     if (sqlite3_db_readonly(st->db, "main") == 1)
         return STORE_OK;
-    status = store_prepare(st, &stmt, "PRAGMA journal_mode = WAL",
-                           "cannot set up");
-    if (status != STORE_OK)
-        return status;
-    rc = sqlite3_step(stmt);
-    if (rc != SQLITE_ROW)
-        status = store_fail(st, rc, "cannot set up");
-    sqlite3_finalize(stmt);
-    return status;
+    while ((rc = try_wal(st)) != SQLITE_OK && waited < st->busy_ms) {
+        int primary = rc & 0xff;
+
+        if (primary != SQLITE_BUSY && primary != SQLITE_LOCKED &&
+            primary != SQLITE_IOERR)
+            break;
+        sleep_ms(pause);
+        waited += pause;
+        if (pause < 100)
+            pause *= 2;
+    }
+    return rc == SQLITE_OK ? STORE_OK : store_fail(st, rc, "cannot set up");
 }
 
 /* --- Opening ------------------------------------------------------------- */

@@ -63,7 +63,7 @@ static void measure(struct sim *sim, double seconds, struct timeline_row *row)
     uint64_t timeouts = 0, done = sim->end.ok + sim->end.errors;
 
     for (int c = 0; c < sim->sc->ncomponents; c++)
-        timeouts += sim->cs[c].st.errors[ERR_TIMEOUT];
+        timeouts += sim->cs[c].st.call_timeouts;
     row->end = sim->now;
     row->sent = (double)sim->end.arrivals / seconds;
     row->ok = (double)sim->end.ok / seconds;

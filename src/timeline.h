@@ -23,7 +23,8 @@ struct timeline_row {
     double error_frac;              /* failed / answered or failed */
     int64_t p50, p99;               /* ns, of the requests answered */
     double retries;                 /* calls made again, per second */
-    double timeouts;                /* per second, all components */
+    double timeouts;                /* calls given up at their timeout,
+                                     * per second, all callers */
     int busiest;                    /* component, -1 when none */
     double busiest_util;
     bool holds;                     /* the objectives hold */

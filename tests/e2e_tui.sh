@@ -197,6 +197,64 @@ tm send-keys -t e2e ' '
 check "the log tells of the recovery" "primary recovered at db" 40
 tm send-keys -t e2e ':q!' Enter
 
+# --- The failure menu at 80x24: f lists a server's failures; one strikes -----
+start 80 24 "$A" s1.yaml
+check "the interface starts at 80x24 for the failure menu" "┌app"
+tm send-keys -t e2e f
+check "f before any step says to start one" "nothing runs yet"
+tm send-keys -t e2e ':users 1k' Enter
+wait_for "\| paused" 20
+tm send-keys -t e2e ':select app' Enter f
+check "f opens the failure menu of the selected box" "fail app for 30s"
+for kind in instance component slow partition spike; do
+    if screen | grep -qE "[0-9] $kind "; then pass "the menu offers $kind"
+    else fail "the menu lacks $kind for a server"; screen; fi
+done
+if screen | grep -qE "[0-9] (primary|cache-flush|workers) "; then
+    fail "the menu offers a server a failure of another kind"; screen
+else pass "the menu offers a server only a server's failures"; fi
+tm send-keys -t e2e Escape
+check "Esc closes the failure menu" "cancelled"
+tm send-keys -t e2e f 1
+check "a choice strikes: the log shows it with its simulated time" \
+    "t=[0-9.]+s instance failure at app"
+tm send-keys -t e2e f 4
+check "a partition asks for the other side" "cut app off from which"
+tm send-keys -t e2e Enter
+check "the partition chosen in the menu is logged" \
+    "t=[0-9.]+s partition cuts off app and db"
+tm send-keys -t e2e ':q!' Enter
+
+# --- :fail partition and spike, and their ends, in the log --------------------
+start 100 40 "$A" s1.yaml
+check "the interface starts for :fail partition" "┌app"
+tm send-keys -t e2e ':users 1k' Enter
+wait_for "\| paused" 20
+tm send-keys -t e2e ':fail app partition db 10s' Enter
+check ":fail NAME partition OTHER cuts the two apart" \
+    "t=[0-9.]+s partition cuts off app and db"
+tm send-keys -t e2e ' '
+check "the log tells when the partition heals" \
+    "t=[0-9.]+s partition healed between app and db" 40
+tm send-keys -t e2e ' '
+wait_for "\| paused" 20
+tm send-keys -t e2e ':fail spike x2 5s' Enter
+check ":fail spike x2 multiplies the users" "t=[0-9.]+s spike: users x2"
+tm send-keys -t e2e ' '
+check "the log tells when the spike is over" \
+    "t=[0-9.]+s spike over: users back to normal" 40
+tm send-keys -t e2e ' '
+wait_for "\| paused" 20
+tm send-keys -t e2e v
+check "v shows the whole event log" "event log, newest last"
+if screen | grep -qE "t=[0-9.]+s partition cuts off app and db" &&
+   screen | grep -qE "t=[0-9.]+s spike: users x2"; then
+    pass "the whole log holds the partition and the spike, with their times"
+else fail "the whole log lacks the partition or the spike"; screen; fi
+tm send-keys -t e2e x
+check "any other key closes the log" "users +1 +10"
+tm send-keys -t e2e ':q!' Enter
+
 # --- A challenge: timer, hint, submit ------------------------------------------
 start 100 30 "$A" s1.yaml
 tm send-keys -t e2e ':practice team-wiki' Enter

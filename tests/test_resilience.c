@@ -189,6 +189,43 @@ static void backoff_doubles_and_jitter_halves_it(void **state)
     assert_true(fabs(jittered / (want / 2) - 1) < 0.04);
 }
 
+/* A request whose calls time out three times (the first try and two
+ * retries) is one error at the caller, not three: every try is counted
+ * among the caller's timed-out calls instead. */
+static void a_request_fails_once_however_often_it_retried(void **state)
+{
+    struct scenario s;
+    struct component *web;
+    struct failure *cut;
+    struct sim *sim;
+    uint64_t requests;
+
+    (void)state;
+    web_calls_api(&s, 100, NS_PER_MS);
+    web = comp(&s, "web");
+    web->call_timeout = 50 * NS_PER_MS;
+    web->retries = 2;
+    web->backoff = 10 * NS_PER_MS;
+    cut = add_failure(&s, "web", FAIL_PARTITION, 0, 0);
+    snprintf(cut->peer, sizeof cut->peer, "api");
+    sim = start(&s, 20);
+    window(sim, 1, 101);
+    requests = sim->end.errors;
+    print_message("%llu requests failed; web counted %llu errors and %llu "
+                  "timed-out calls\n", (unsigned long long)requests,
+                  (unsigned long long)sim->cs[0].st.errors[ERR_TIMEOUT],
+                  (unsigned long long)sim->cs[0].st.call_timeouts);
+    assert_int_equal(sim->end.ok, 0);
+    assert_true(llabs((long long)sim->cs[0].st.errors[ERR_TIMEOUT] -
+                      (long long)requests) <= 2);
+    assert_int_equal(sim->cs[0].st.call_errors,
+                     sim->cs[0].st.errors[ERR_TIMEOUT]);
+    assert_true(llabs((long long)sim->cs[0].st.call_timeouts -
+                      3 * (long long)requests) <= 6);
+    sim_destroy(sim);
+    scenario_free(&s);
+}
+
 /* --- Breaker ------------------------------------------------------------- */
 
 static void a_breaker_opens_then_tries_once_per_period(void **state)
@@ -571,6 +608,7 @@ int main(void)
         cmocka_unit_test(a_call_timeout_cuts_the_mm1_tail),
         cmocka_unit_test(retries_multiply_calls_up_to_their_budget),
         cmocka_unit_test(backoff_doubles_and_jitter_halves_it),
+        cmocka_unit_test(a_request_fails_once_however_often_it_retried),
         cmocka_unit_test(a_breaker_opens_then_tries_once_per_period),
         cmocka_unit_test(a_partition_fails_calls_then_heals),
         cmocka_unit_test(a_balancer_gives_up_a_backend_cut_off_from_it),

@@ -35,9 +35,16 @@ enum mode {
     MODE_TRACE,                     /* the slowest traced request */
     MODE_REPORT,                    /* a challenge's grade, scrolled */
     MODE_CHALLENGES,                /* choose a challenge */
+    MODE_FAIL,                      /* choose a failure to strike now */
+    MODE_PEER,                      /* choose the other side of a
+                                     * partition */
+    MODE_LOG,                       /* the whole event log, scrolled */
 };
 
 enum confirm_action { CONFIRM_DELETE, CONFIRM_QUIT, CONFIRM_OPEN };
+
+/* Whether the objectives held at the last measured step. */
+enum verdict { VERDICT_NONE, VERDICT_HOLDS, VERDICT_BROKEN };
 
 /* The live simulation of the current design. */
 struct live {
@@ -53,6 +60,7 @@ struct live {
     struct step_result hist[MAX_HISTORY];   /* comps owned per entry */
     int ncomps_hist;                /* components when hist was taken */
     int first_broken;               /* index in hist, or -1 */
+    enum verdict verdict;           /* the event log tells its changes */
     struct trace *traces;           /* the last step's traced requests */
     int ntraces;
     double capacity;
@@ -88,7 +96,8 @@ struct app {
     struct live live;
 
     int sel;                        /* selected component, -1 if none */
-    int connect_from;
+    int connect_from;               /* the caller, or the box a partition
+                                     * cuts off */
     enum mode mode;
     enum confirm_action confirm;
     char confirm_text[NAME_BYTES + 128];
@@ -121,6 +130,8 @@ struct app {
     int nchoices;
     bool stop_at_knee;              /* pause at the first broken step */
     int help_top;                   /* first help line shown */
+    int log_back;                   /* log overlay: lines scrolled back
+                                     * from the newest */
     int drag_comp;                  /* box being dragged, or -1 */
     int drag_dx, drag_dy;
 };
@@ -183,10 +194,35 @@ void live_step_up(struct app *app, int steps);
 bool live_tick(struct app *app, double budget_ms);
 const struct step_result *live_last(const struct app *app);
 
-/* Strike the running simulation now with a failure of target (kind NULL:
- * the usual one for its kind) lasting duration. */
-bool live_fail(struct app *app, const char *target, const char *kind,
-               sim_ns duration);
+/* How long a failure chosen in the failure menu lasts. */
+#define MENU_FAIL_DURATION (30 * NS_PER_S)
+
+/* Whether a failure can strike now: false, saying why, before the
+ * first step. */
+bool live_can_fail(struct app *app);
+
+/* A failure to strike now, as ':fail' or the failure menu asks for it. */
+struct fail_request {
+    const char *target;             /* component, or region; NULL for a
+                                     * spike, which strikes the users */
+    const char *peer;               /* partition: the other side */
+    int kind;                       /* enum failure_kind; -1: the usual
+                                     * one for the target's kind */
+    double factor;                  /* slow, region-latency, spike; 0: the
+                                     * default, 3 (2 for a spike) */
+    sim_ns duration;
+};
+
+/* Strike the running simulation now with rq; false (with the reason on
+ * the message line) when rq names no such thing or nothing runs yet. */
+bool live_fail(struct app *app, const struct fail_request *rq);
+
+/* The failures that strike a component of kind, its usual one first;
+ * returns how many were put in out (FAIL_KIND_COUNT at most). */
+int live_fail_choices(enum comp_kind kind, enum failure_kind *out);
+
+/* A few words on what failure kind does, for the failure menu. */
+const char *live_fail_help(enum failure_kind kind);
 
 /* --- store_ui.c: saved work ------------------------------------------- */
 
@@ -241,6 +277,7 @@ void command_complete(struct app *app);
 /* --- input.c ------------------------------------------------------------- */
 
 void input_key(struct app *app, int key);
+void input_show_log(struct app *app);
 void input_ask_delete(struct app *app, int comp);
 void input_ask_quit(struct app *app);
 

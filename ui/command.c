@@ -2,6 +2,7 @@
  * command.c - the ':' line: every action by name, with Tab completion of
  * commands, kinds, component names, settings and file names.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -19,11 +20,11 @@ static const char *const commands[] = {
     "open", "pause", "quit", "redo", "rename", "restart", "run", "seed",
     "select", "set", "step", "undo", "users", "write", "fail", "save",
     "save!", "baseline", "entry", "open!", "export!", "trace", "practice",
-    "hint", "submit",
+    "hint", "submit", "log",
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-#define MAX_WORDS 4
+#define MAX_WORDS 5                 /* :fail NAME KIND OTHER DURATION */
 
 /* Split line at spaces into at most MAX_WORDS words; the last word keeps
  * the rest of the line (a value or a file name may hold spaces). */
@@ -218,7 +219,8 @@ static void cmd_users(struct app *app, const char *text)
 }
 
 /* Every mention of component from by name: calls, the entry and the
- * scheduled failures (a region's latency names a region, not it). */
+ * scheduled failures, a partition's other side included (a region's
+ * latency names a region, not it). */
 static void rename_mentions(struct scenario *sc, const char *from,
                             const char *to)
 {
@@ -233,6 +235,10 @@ static void rename_mentions(struct scenario *sc, const char *from,
         if (sc->failures[i].kind != FAIL_REGION_LATENCY &&
             strcmp(sc->failures[i].component, from) == 0)
             snprintf(sc->failures[i].component, NAME_BYTES, "%s", to);
+    for (int i = 0; i < sc->nfailures; i++)
+        if (sc->failures[i].kind == FAIL_PARTITION &&
+            strcmp(sc->failures[i].peer, from) == 0)
+            snprintf(sc->failures[i].peer, NAME_BYTES, "%s", to);
 }
 
 static void cmd_rename(struct app *app, char **w, int n)
@@ -308,24 +314,91 @@ static bool history_or_quit(struct app *app, const char *cmd)
     return true;
 }
 
-/* :fail NAME [KIND] [DURATION] */
+/* A factor written x3 or 3x (x1.5, 2.5x); false for any other word. */
+static bool parse_factor(const char *word, double *factor)
+{
+    char digits[32];
+    bool lead = *word == 'x';
+    const char *p = word + lead;
+    size_t len = strspn(p, "0123456789.");
+
+    if (len == 0 || len >= sizeof digits || !isdigit((unsigned char)*p))
+        return false;
+    if (strcmp(p + len, lead ? "" : "x") != 0)
+        return false;
+    memcpy(digits, p, len);
+    digits[len] = '\0';
+    *factor = strtod(digits, NULL);
+    return true;
+}
+
+static bool names_something(const struct app *app, const char *word)
+{
+    if (scenario_find(&app->sc, word) >= 0)
+        return true;
+    for (int i = 0; i < app->sc.nregions; i++)
+        if (strcmp(app->sc.regions[i].name, word) == 0)
+            return true;
+    return false;
+}
+
+/* One word of ':fail' after the first, into rq: a factor, a duration, a
+ * failure kind, or a name (the target, then a partition's other side).
+ * False, with the reason said, for a word that cannot be any. */
+static bool fail_word(struct app *app, const char *word,
+                      struct fail_request *rq)
+{
+    char err[256];
+    int kind = failure_kind_from_name(word);
+
+    if (rq->kind == FAIL_PARTITION && !rq->peer && rq->target &&
+        scenario_find(&app->sc, word) >= 0) {
+        rq->peer = word;
+    } else if (parse_factor(word, &rq->factor)) {
+        if (rq->factor < 1 || rq->factor > 1000) {
+            app_message(app, true, "fail: a factor is from x1 to x1000, "
+                        "not '%s'", word);
+            return false;
+        }
+    } else if (isdigit((unsigned char)word[0])) {
+        if (parse_duration(word, &rq->duration, err, sizeof err) < 0) {
+            app_message(app, true, "fail: %s", err);
+            return false;
+        }
+    } else if (kind >= 0 && rq->kind < 0) {
+        rq->kind = kind;
+    } else if (!rq->target) {
+        rq->target = word;
+    } else if (!rq->peer) {
+        rq->peer = word;
+    } else {
+        app_message(app, true, "fail: '%s' is one word too many", word);
+        return false;
+    }
+    return true;
+}
+
+/* :fail [NAME] [KIND] [OTHER] [xFACTOR] [DURATION], in any order after
+ * the first word, which is a name when it names something. */
 static void cmd_fail(struct app *app, char **w, int n)
 {
-    sim_ns duration = 30 * NS_PER_S;
-    const char *kind = NULL;
-    char err[256];
+    struct fail_request rq = {
+        .kind = -1, .duration = 30 * NS_PER_S,
+    };
+    int i = 1;
 
     if (n < 2) {
-        app_message(app, true, "fail NAME [KIND] [DURATION], e.g. :fail db "
-                    "or :fail api instance 1min");
+        app_message(app, true, "fail NAME [KIND] [OTHER] [xN] [DURATION], "
+                    "e.g. :fail db, :fail web partition api 10s, "
+                    ":fail spike x3");
         return;
     }
-    for (int i = 2; i < n; i++) {
-        if (parse_duration(w[i], &duration, err, sizeof err) == 0)
-            continue;
-        kind = w[i];
-    }
-    live_fail(app, w[1], kind, duration);
+    if (names_something(app, w[1]))
+        rq.target = w[i++];
+    for (; i < n; i++)
+        if (!fail_word(app, w[i], &rq))
+            return;
+    live_fail(app, &rq);
 }
 
 static void cmd_seed(struct app *app, const char *text)
@@ -357,8 +430,8 @@ static int max_words(const char *cmd)
         {"q!", 1}, {"layout", 1}, {"add", 3}, {"connect", 3},
         {"disconnect", 3}, {"delete", 2}, {"users", 2}, {"rename", 3},
         {"select", 2}, {"seed", 2}, {"save", 2}, {"save!", 2},
-        {"baseline", 2}, {"entry", 2}, {"fail", 4}, {"trace", 1},
-        {"practice", 2}, {"hint", 1}, {"submit", 1},
+        {"baseline", 2}, {"entry", 2}, {"fail", 5}, {"trace", 1},
+        {"practice", 2}, {"hint", 1}, {"submit", 1}, {"log", 1},
     };
 
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
@@ -464,6 +537,8 @@ void command_run(struct app *app, const char *text)
         cmd_fail(app, w, n);
     else if (strcmp(w[0], "trace") == 0)
         app->mode = MODE_TRACE;
+    else if (strcmp(w[0], "log") == 0)
+        input_show_log(app);
     else if (strcmp(w[0], "practice") == 0 && n == 1)
         practice_menu(app);
     else if (strcmp(w[0], "practice") == 0)
@@ -497,6 +572,17 @@ static void offer_components(struct app *app, struct candidates *cd)
 {
     for (int i = 0; i < app->sc.ncomponents; i++)
         offer(cd, app->sc.components[i].name);
+}
+
+/* For :fail, the components, the failures and the regions (whose
+ * latency can rise). */
+static void offer_failures(struct app *app, struct candidates *cd)
+{
+    offer_components(app, cd);
+    for (int f = 0; f < FAIL_KIND_COUNT; f++)
+        offer(cd, failure_kind_name((enum failure_kind)f));
+    for (int i = 0; i < app->sc.nregions; i++)
+        offer(cd, app->sc.regions[i].name);
 }
 
 /* NAME.KEY for :set, once a component name is typed. */
@@ -549,10 +635,11 @@ static void gather(struct app *app, const char *cmd, int arg,
             offer(cd, kind_name((enum comp_kind)k));
     } else if (strcmp(cmd, "set") == 0 && arg == 1) {
         offer_settings(app, cd);
+    } else if (strcmp(cmd, "fail") == 0) {
+        offer_failures(app, cd);
     } else if (strcmp(cmd, "connect") == 0 || strcmp(cmd, "disconnect") == 0
                || strcmp(cmd, "delete") == 0 || strcmp(cmd, "rename") == 0
-               || strcmp(cmd, "select") == 0
-               || strcmp(cmd, "fail") == 0) {
+               || strcmp(cmd, "select") == 0) {
         offer_components(app, cd);
     } else if (strcmp(cmd, "export") == 0 || strcmp(cmd, "open") == 0) {
         offer_files(cd);

@@ -27,13 +27,24 @@ struct frame {
     int strip_y;
 };
 
+/* Rows the event log gets beyond its four on a tall terminal: half of
+ * those past 40, up to 12, so that what failed and when, and when it
+ * recovered, stays in view while the diagram keeps the most. */
+static int extra_log_rows(int rows)
+{
+    int extra = rows > 40 ? (rows - 40) / 2 : 0;
+
+    return extra < 12 ? extra : 12;
+}
+
 static void plan_frame(const struct app *app, struct frame *f)
 {
     getmaxyx(stdscr, f->rows, f->cols);
     f->side_w = f->cols >= 120 ? 38 : f->cols >= 90 ? 30 : 22;
     f->side_x = f->cols - f->side_w;
     f->strip_y = f->rows - (f->rows >= 40 ? 10 : 7) - app->has_baseline -
-                 (f->rows >= 30 ? 2 : 0);  /* room for p50 and p95 rows */
+                 (f->rows >= 30 ? 2 : 0) -  /* room for p50 and p95 rows */
+                 extra_log_rows(f->rows);
     f->diag_x = 0;
     f->diag_y = 1;
     f->diag_w = f->side_x - 1;
@@ -374,7 +385,8 @@ static void key_figure(const struct app *app, int c, char *buf, size_t len)
         break;
     default:
         format_duration(b, sizeof b, (double)cr->p99);
-        snprintf(buf, len, "thr %.0f%% %s", cr->pool * 100, b);
+        snprintf(buf, len, "thr %.0f%% %s", cr->pool * 100,
+                 cr->p99 > 0 ? b : "-");   /* 0: nothing answered */
         break;
     }
 }
@@ -680,12 +692,12 @@ static int percentile_rows(const struct app *app, const struct frame *f,
     spark(app, y, 7, w, p50_of, 0, lo > 0 ? lo : 1, hi > lo ? hi : lo + 1,
           true);
     format_duration(v, sizeof v, st ? (double)st->p50 : 0);
-    put_fmt(y, 7 + w + 1, 25, "now %s", st ? v : "-");
+    put_fmt(y, 7 + w + 1, 25, "now %s", st && st->samples ? v : "-");
     put_text(y + 1, 0, "p95", 7);
     spark(app, y + 1, 7, w, p95_of, 0, lo > 0 ? lo : 1,
           hi > lo ? hi : lo + 1, true);
     format_duration(v, sizeof v, st ? (double)st->p95 : 0);
-    put_fmt(y + 1, 7 + w + 1, 25, "now %s", st ? v : "-");
+    put_fmt(y + 1, 7 + w + 1, 25, "now %s", st && st->samples ? v : "-");
     return 2;
 }
 
@@ -749,6 +761,21 @@ static void advice_for_screen(const struct app *app, char *buf, size_t len)
     advisor_line(&app->live.design, st, buf, len);
 }
 
+/* The simulated time on the strip's rule, at its right end: the log's
+ * times are read against it, and a narrow status line leaves it out. */
+static void rule_time(const struct app *app, const struct frame *f)
+{
+    char now[32];
+    int w;
+
+    if (!app->live.sim)
+        return;
+    w = snprintf(now, sizeof now, " t=%.0fs ",
+                 (double)app->live.sim->now / NS_PER_S);
+    if (w > 0 && w + 2 < f->cols)
+        put_text(f->strip_y, f->cols - w - 2, now, w);
+}
+
 static void draw_strip(struct app *app, const struct frame *f)
 {
     char line[512];
@@ -758,6 +785,7 @@ static void draw_strip(struct app *app, const struct frame *f)
     for (int x = 0; x < f->cols; x++)
         mvaddstr(y, x, G.h);
     attroff(screen_attr(TONE_DIM));
+    rule_time(app, f);
     draw_charts(app, f);
     if (app->has_baseline)
         y++;                        /* the baseline took a row */
@@ -825,6 +853,27 @@ static int side_duration(int y, const struct frame *f, const char *label,
     return y + 1;
 }
 
+/* The cause of most of a component's errors, with its share: a timeout
+ * tells a different story from an open breaker or a partition. */
+static int side_cause(int y, const struct frame *f,
+                      const struct comp_result *cr)
+{
+    uint64_t total = 0;
+    int top = 0;
+
+    for (int k = 0; k < ERR_CAUSE_COUNT; k++) {
+        total += cr->by_cause[k];
+        if (cr->by_cause[k] > cr->by_cause[top])
+            top = k;
+    }
+    if (total == 0)
+        return y;
+    put_fmt(y, f->side_x + 1, f->side_w - 1, "  %s %.0f%%",
+            err_cause_name((enum err_cause)top),
+            100.0 * (double)cr->by_cause[top] / (double)total);
+    return y + 1;
+}
+
 static int side_figures(const struct app *app, const struct frame *f, int y,
                         int c)
 {
@@ -848,10 +897,15 @@ static int side_figures(const struct app *app, const struct frame *f, int y,
             buf);
     /* Balancers and CDN edges hold no request: no time of their own. */
     if (comp->kind != KIND_LB && comp->kind != KIND_CDN) {
-        y = side_duration(y, f, "mean", cr->mean);
-        y = side_duration(y, f, "p99", (double)cr->p99);
+        if (cr->p99 > 0) {
+            y = side_duration(y, f, "mean", cr->mean);
+            y = side_duration(y, f, "p99", (double)cr->p99);
+        } else {                    /* nothing answered: no time known */
+            put_fmt(y++, f->side_x + 1, f->side_w - 1, "%-10s -", "p99");
+        }
     }
     y = side_row(y, f, "errors/s", cr->errors, false);
+    y = side_cause(y, f, cr);
     if (cr->hit_ratio >= 0)
         y = side_row(y, f, "hit ratio", cr->hit_ratio, true);
     if (comp->kind == KIND_DATABASE && comp->replicas > 0)
@@ -951,7 +1005,8 @@ static void draw_side(struct app *app, const struct frame *f)
               lo > 0 ? lo : 1, hi > lo ? hi : lo + 1, true);
     }
     if (y < bottom)
-        put_text(bottom, f->side_x + 1, "e edit c call d delete",
+        put_text(bottom, f->side_x + 1, f->side_w >= 30
+                 ? "e edit c call d delete f fail" : "e edit c call f fail",
                  f->side_w - 1);
 }
 
@@ -990,9 +1045,11 @@ const char *const help_lines[] = {
     "e Enter    edit the selected box's settings",
     "d Delete   delete the selected box (asks first)",
     "x          remove a call from the selected box",
+    "f          fail the selected box now: a menu of its failures (30s)",
     "u          undo                      Ctrl-R  redo",
     "A          apply the advisor's first remedy (what the line proposes)",
     "t          the slowest traced request of the last step, as a waterfall",
+    "v          the whole event log, newest last, to scroll back (:log)",
     "n / p      the tour's next / previous stage (archsim tour)",
     ":          command line (Tab completes); :help lists commands",
     "w          export the design to its file (:export FILE for another)",
@@ -1006,6 +1063,8 @@ const char *const help_lines[] = {
     "  :set objectives.budget 2000/month (any scenario key by its path)",
     "  :save [NAME]  :save! NAME  :baseline RUN|off   (the database)",
     "  :practice [NAME]  :hint  :submit  (challenges, timed and scored)",
+    "  :fail NAME [KIND] [OTHER] [xN] [DURATION]  strike a failure now:",
+    "    :fail db  :fail web partition api 10s  :fail spike x3 5s",
     "",
     "Boxes: name, instances, busiest resource bar, the figure that",
     "matters for the kind. ! and BOTTLENECK mark the bottleneck.",
@@ -1055,6 +1114,31 @@ static void draw_menu(const struct app *app, const struct frame *f)
         if (k == app->menu_row)
             attroff(A_REVERSE);
     }
+}
+
+/* The failures that strike the selected box, for f and Enter. */
+static void draw_fail_menu(const struct app *app, const struct frame *f)
+{
+    const struct component *c = &app->sc.components[app->sel];
+    enum failure_kind kinds[FAIL_KIND_COUNT];
+    int n = live_fail_choices(c->kind, kinds);
+    int w = f->cols - 4 < 64 ? f->cols - 4 : 64, h = n + 4;
+    int y = (f->rows - h) / 2, x = (f->cols - w) / 2;
+    char title[NAME_BYTES + 64];
+
+    snprintf(title, sizeof title, "fail %s for %.0fs (Enter, Esc)", c->name,
+             (double)MENU_FAIL_DURATION / NS_PER_S);
+    overlay_frame(y, x, h, w, title);
+    for (int i = 0; i < n; i++) {
+        if (i == app->menu_row)
+            attron(A_REVERSE);
+        put_fmt(y + 1 + i, x + 2, w - 4, "%d %-12s %s", i + 1,
+                failure_kind_name(kinds[i]), live_fail_help(kinds[i]));
+        if (i == app->menu_row)
+            attroff(A_REVERSE);
+    }
+    put_text(y + h - 2, x + 2, "another length or factor: :fail NAME KIND "
+             "2min x5", w - 4);
 }
 
 static void draw_form(struct app *app, const struct frame *f)
@@ -1203,6 +1287,27 @@ static void draw_report(struct app *app, const struct frame *f)
     }
 }
 
+/* The whole event log over the screen, newest last, log_back lines
+ * back from the newest. */
+static void draw_log(struct app *app, const struct frame *f)
+{
+    int w = f->cols - 2, h = f->rows - 2, y = 1, x = 1, shown = h - 2;
+    int most = app->nlog > shown ? app->nlog - shown : 0, first;
+
+    if (app->log_back > most)
+        app->log_back = most;
+    first = app->nlog - shown - app->log_back;
+    if (first < 0)
+        first = 0;
+    overlay_frame(y, x, h, w, most > 0
+                  ? "event log, newest last (k back, j on, other keys close)"
+                  : "event log, newest last (any key closes)");
+    if (app->nlog == 0)
+        put_text(y + 1, x + 2, "nothing has happened yet", w - 4);
+    for (int i = 0; i < shown && first + i < app->nlog; i++)
+        put_text(y + 1 + i, x + 2, app->log[first + i], w - 4);
+}
+
 static void draw_tour(const struct app *app, const struct frame *f)
 {
     int w = f->cols - 4 < 72 ? f->cols - 4 : 72, h = 9;
@@ -1256,8 +1361,12 @@ void draw_screen(struct app *app)
         draw_report(app, &f);
     else if (app->mode == MODE_CHALLENGES)
         draw_challenges(app, &f);
+    else if (app->mode == MODE_LOG)
+        draw_log(app, &f);
     else if (app->mode == MODE_MENU)
         draw_menu(app, &f);
+    else if (app->mode == MODE_FAIL && app->sel >= 0)
+        draw_fail_menu(app, &f);
     else if (app->mode == MODE_FORM)
         draw_form(app, &f);
     move(f.rows - 1, f.cols - 1);

@@ -258,16 +258,31 @@ static void drop_calls_to(struct scenario *sc, const char *name)
     }
 }
 
+/* Whether failure f strikes the component called name: as its target,
+ * or as the other side of a partition. */
+static bool strikes(const struct failure *f, const char *name)
+{
+    if (f->kind == FAIL_REGION_LATENCY || f->kind == FAIL_SPIKE)
+        return false;
+    return strcmp(f->component, name) == 0 ||
+           (f->kind == FAIL_PARTITION && strcmp(f->peer, name) == 0);
+}
+
 /* Remove the scheduled failures of the component called name; returns
- * how many there were. */
+ * how many there were. A spike strikes the users wherever they arrive,
+ * so it stays, forgetting the name. */
 static int drop_failures_of(struct scenario *sc, const char *name)
 {
     int kept = 0, n = sc->nfailures;
 
-    for (int i = 0; i < n; i++)
-        if (sc->failures[i].kind == FAIL_REGION_LATENCY ||
-            strcmp(sc->failures[i].component, name) != 0)
-            sc->failures[kept++] = sc->failures[i];
+    for (int i = 0; i < n; i++) {
+        struct failure *f = &sc->failures[i];
+
+        if (f->kind == FAIL_SPIKE && strcmp(f->component, name) == 0)
+            f->component[0] = '\0';
+        if (!strikes(f, name))
+            sc->failures[kept++] = *f;
+    }
     sc->nfailures = kept;
     return n - kept;
 }

@@ -133,6 +133,18 @@ static void start_connect(struct app *app)
                 "(Esc cancels)", app->sc.components[app->sel].name);
 }
 
+static void open_fail_menu(struct app *app)
+{
+    if (app->sel < 0) {
+        app_message(app, true, "select the box to fail first");
+        return;
+    }
+    if (!live_can_fail(app))
+        return;
+    app->mode = MODE_FAIL;
+    app->menu_row = 0;
+}
+
 static bool navigation_key(struct app *app, int key)
 {
     switch (key) {
@@ -164,6 +176,7 @@ static void edit_key(struct app *app, int key)
     switch (key) {
     case 'a': app->mode = MODE_MENU; app->menu_row = 0; break;
     case 'c': start_connect(app); break;
+    case 'f': open_fail_menu(app); break;
     case 'E':
         if (app->sel >= 0) {
             snprintf(text, sizeof text, "entry %s",
@@ -220,6 +233,7 @@ static void normal_key(struct app *app, int key)
     case '+': case '=': live_step_up(app, 1); return;
     case '-': live_step_up(app, -1); return;
     case 'r': restart(app); return;
+    case 'v': input_show_log(app); return;
     default: break;
     }
     if (key >= '1' && key <= '9') {
@@ -259,19 +273,32 @@ static void confirm_key(struct app *app, int key)
     }
 }
 
+/* Move through a menu of n rows, or choose a row by its number (the key
+ * then becomes Enter); true if the key did either. */
+static bool menu_move(struct app *app, int *key, int n)
+{
+    if (*key >= '1' && *key < '1' + n) {
+        app->menu_row = *key - '1';
+        *key = '\n';
+        return false;
+    }
+    switch (*key) {
+    case KEY_UP: case 'k':
+        app->menu_row = (app->menu_row + n - 1) % n;
+        return true;
+    case KEY_DOWN: case 'j':
+        app->menu_row = (app->menu_row + 1) % n;
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void menu_key(struct app *app, int key)
 {
-    if (key >= '1' && key < '1' + KIND_COUNT) {
-        app->menu_row = key - '1';
-        key = '\n';
-    }
+    if (menu_move(app, &key, KIND_COUNT))
+        return;
     switch (key) {
-    case KEY_UP: case 'k':
-        app->menu_row = (app->menu_row + KIND_COUNT - 1) % KIND_COUNT;
-        break;
-    case KEY_DOWN: case 'j':
-        app->menu_row = (app->menu_row + 1) % KIND_COUNT;
-        break;
     case '\n': case KEY_ENTER:
         app->mode = MODE_NORMAL;
         edit_add(app, (enum comp_kind)app->menu_row, NULL);
@@ -294,6 +321,103 @@ static void connect_key(struct app *app, int key)
             app_message(app, true, "a component cannot call itself");
         else
             edit_connect(app, app->connect_from, app->sel);
+        return;
+    }
+    if (key == KEY_ESC || key == 'q') {
+        app->mode = MODE_NORMAL;
+        app->sel = app->connect_from;
+        app_message(app, false, "cancelled");
+    }
+}
+
+/* The box a partition of comp most likely cuts: one it calls, else one
+ * that calls it, else the next box. */
+static int likely_peer(const struct scenario *sc, int comp)
+{
+    const struct component *c = &sc->components[comp];
+
+    for (int j = 0; j < c->ncalls; j++)
+        if (c->calls[j] >= 0 && c->calls[j] != comp)
+            return c->calls[j];
+    for (int i = 0; i < sc->ncomponents; i++)
+        for (int j = 0; j < sc->components[i].ncalls; j++)
+            if (sc->components[i].calls[j] == comp && i != comp)
+                return i;
+    return (comp + 1) % sc->ncomponents;
+}
+
+static void start_peer(struct app *app)
+{
+    const char *name = app->sc.components[app->sel].name;
+
+    if (app->sc.ncomponents < 2) {
+        app_message(app, true, "a partition needs another box to cut %s "
+                    "off from", name);
+        return;
+    }
+    app->connect_from = app->sel;
+    app->sel = likely_peer(&app->sc, app->sel);
+    app->mode = MODE_PEER;
+    app_message(app, false, "cut %s off from which? select it and press "
+                "Enter (Esc cancels)", name);
+}
+
+/* Strike the selected box with failure kind for MENU_FAIL_DURATION. */
+static void strike_selected(struct app *app, enum failure_kind kind)
+{
+    struct fail_request rq = {
+        .target = app->sc.components[app->sel].name,
+        .kind = (int)kind,
+        .duration = MENU_FAIL_DURATION,
+    };
+
+    if (kind == FAIL_PARTITION)
+        start_peer(app);
+    else
+        live_fail(app, &rq);
+}
+
+static void fail_menu_key(struct app *app, int key)
+{
+    enum failure_kind kinds[FAIL_KIND_COUNT];
+    int n;
+
+    if (app->sel < 0 || app->sel >= app->sc.ncomponents) {
+        app->mode = MODE_NORMAL;
+        return;
+    }
+    n = live_fail_choices(app->sc.components[app->sel].kind, kinds);
+    if (menu_move(app, &key, n))
+        return;
+    switch (key) {
+    case '\n': case KEY_ENTER:
+        app->mode = MODE_NORMAL;
+        strike_selected(app, kinds[app->menu_row % n]);
+        break;
+    case KEY_ESC: case 'q':
+        app->mode = MODE_NORMAL;
+        app_message(app, false, "cancelled");
+        break;
+    default:
+        break;
+    }
+}
+
+/* Choosing the other side of a partition, as connecting chooses. */
+static void peer_key(struct app *app, int key)
+{
+    struct fail_request rq = {
+        .kind = FAIL_PARTITION, .duration = MENU_FAIL_DURATION,
+    };
+
+    if (navigation_key(app, key))
+        return;
+    if (key == '\n' || key == KEY_ENTER) {
+        app->mode = MODE_NORMAL;
+        rq.target = app->sc.components[app->connect_from].name;
+        rq.peer = app->sc.components[app->sel].name;
+        app->sel = app->connect_from;
+        live_fail(app, &rq);
         return;
     }
     if (key == KEY_ESC || key == 'q') {
@@ -465,11 +589,36 @@ static void help_key(struct app *app, int key)
         app->help_top = help_nlines - 1;
 }
 
+void input_show_log(struct app *app)
+{
+    app->mode = MODE_LOG;
+    app->log_back = 0;
+}
+
+/* The event log goes back with k, Up and PgUp, forward with j, Down,
+ * space and PgDn; any other key closes it. The drawing keeps it from
+ * scrolling past its oldest line. */
+static void log_key(struct app *app, int key)
+{
+    switch (key) {
+    case 'k': case KEY_UP: app->log_back++; break;
+    case 'j': case KEY_DOWN: app->log_back--; break;
+    case KEY_PPAGE: app->log_back += 10; break;
+    case ' ': case KEY_NPAGE: app->log_back -= 10; break;
+    default: app->mode = MODE_NORMAL; return;
+    }
+    if (app->log_back < 0)
+        app->log_back = 0;
+    if (app->log_back > app->nlog)
+        app->log_back = app->nlog;
+}
+
 void input_key(struct app *app, int key)
 {
     if (key == KEY_MOUSE) {
         /* Clicks act on the diagram only when nothing else is asked. */
-        if (app->mode == MODE_NORMAL || app->mode == MODE_CONNECT)
+        if (app->mode == MODE_NORMAL || app->mode == MODE_CONNECT ||
+            app->mode == MODE_PEER)
             mouse_event(app);
         else
             getmouse(&(MEVENT){0});
@@ -483,6 +632,9 @@ void input_key(struct app *app, int key)
     case MODE_CHALLENGES: challenges_key(app, key); break;
     case MODE_MENU: menu_key(app, key); break;
     case MODE_CONNECT: connect_key(app, key); break;
+    case MODE_FAIL: fail_menu_key(app, key); break;
+    case MODE_PEER: peer_key(app, key); break;
+    case MODE_LOG: log_key(app, key); break;
     case MODE_CONFIRM: confirm_key(app, key); break;
     case MODE_COMMAND: command_key(app, key); break;
     case MODE_FORM: form_key(app, key); break;

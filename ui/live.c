@@ -54,6 +54,7 @@ void live_clear(struct app *app)
     lv->sim = NULL;
     lv->running = false;
     lv->users = 0;
+    lv->verdict = VERDICT_NONE;
 }
 
 /* The engine tells of failures and recoveries: into the event log, at
@@ -105,8 +106,11 @@ void live_reset(struct app *app)
     struct live *lv = &app->live;
     double users = lv->users;
     bool running = lv->running;
+    enum verdict verdict = lv->verdict;
 
     live_clear(app);
+    /* Kept, so that a change that mends the design logs "restored". */
+    lv->verdict = verdict;
     if (users > 0 && app->sc.ncomponents > 0) {
         lv->running = running;
         lv->one_step = !running;
@@ -175,12 +179,52 @@ static struct step_result *keep(struct live *lv, struct step_result *st)
     return &lv->hist[lv->nhist++];
 }
 
+/* "p99 1.2s, errors 3.10%": the step's figures the objectives judge,
+ * the one that broke them first. */
+static void verdict_figures(const struct step_result *st, char *buf,
+                            size_t size)
+{
+    char p99[16];
+
+    format_duration(p99, sizeof p99, (double)st->p99);
+    if (!st->holds && st->broken && strcmp(st->broken, "p99") != 0)
+        snprintf(buf, size, "errors %.2f%%, p99 %s", st->error_frac * 100,
+                 st->p99_known ? p99 : "?");
+    else
+        snprintf(buf, size, "p99 %s, errors %.2f%%",
+                 st->p99_known ? p99 : "?", st->error_frac * 100);
+}
+
+/* Log the objectives breaking or holding again, at the simulated time
+ * the step ended: only when the verdict changes, so that a ramp past
+ * its knee logs one line, not one a step. */
+static void log_verdict(struct app *app, const struct step_result *st)
+{
+    struct live *lv = &app->live;
+    char users[16], figures[64];
+    double t = (double)lv->sim->now / NS_PER_S;
+
+    if (lv->verdict == (st->holds ? VERDICT_HOLDS : VERDICT_BROKEN) ||
+        (lv->verdict == VERDICT_NONE && st->holds)) {
+        lv->verdict = st->holds ? VERDICT_HOLDS : VERDICT_BROKEN;
+        return;
+    }
+    lv->verdict = st->holds ? VERDICT_HOLDS : VERDICT_BROKEN;
+    format_count(users, sizeof users, st->users);
+    verdict_figures(st, figures, sizeof figures);
+    if (st->holds)
+        app_log(app, "t=%.1fs objectives restored at %s users: %s", t,
+                users, figures);
+    else
+        app_log(app, "t=%.1fs objectives broken at %s users: %s", t, users,
+                figures);
+}
+
 static void note_result(struct app *app, const struct step_result *st)
 {
     struct live *lv = &app->live;
-    char users[16], p99[16];
 
-    format_count(users, sizeof users, st->users);
+    log_verdict(app, st);
     if (st->holds) {
         if (lv->first_broken < 0 && st->users > lv->capacity)
             lv->capacity = st->users;
@@ -194,12 +238,6 @@ static void note_result(struct app *app, const struct step_result *st)
         app_message(app, false, "the knee: the advisor's line says what "
                     "to add; A adds it, then r ramps again");
     }
-    format_duration(p99, sizeof p99, (double)st->p99);
-    if (strcmp(st->broken, "p99") == 0)
-        app_log(app, "objective broken at %s users: p99 %s", users, p99);
-    else
-        app_log(app, "objective broken at %s users: errors %.2f%%", users,
-                st->error_frac * 100);
 }
 
 /* Whether the history is the ramp's steps in order, on one design. */
@@ -279,6 +317,28 @@ bool live_tick(struct app *app, double budget_ms)
     return true;
 }
 
+#define ANY_KIND ((1u << KIND_COUNT) - 1)
+
+/* What each failure applies to, for the failure menu and for ':fail'. A
+ * region's latency strikes a region, not a component: ':fail' only. */
+static const struct {
+    unsigned kinds;                 /* component kinds it strikes */
+    const char *help;               /* a line of the failure menu */
+} fail_info[FAIL_KIND_COUNT] = {
+    [FAIL_INSTANCE] = {K_SERVERS, "one instance crashes"},
+    [FAIL_COMPONENT] = {ANY_KIND, "the whole component is down"},
+    [FAIL_PRIMARY] = {KINDS(KIND_DATABASE),
+                      "writes fail until a replica is promoted"},
+    [FAIL_CACHE_FLUSH] = {KINDS(KIND_CACHE) | KINDS(KIND_CDN),
+                          "every key is forgotten at once"},
+    [FAIL_REGION_LATENCY] = {0, "a region's round trip x3"},
+    [FAIL_WORKERS] = {KINDS(KIND_QUEUE), "the workers stop taking tasks"},
+    [FAIL_SLOW] = {K_MACHINES | KINDS(KIND_CACHE) | KINDS(KIND_QUEUE),
+                   "its service times x3"},
+    [FAIL_PARTITION] = {ANY_KIND, "cut off from another (chosen next)"},
+    [FAIL_SPIKE] = {ANY_KIND, "the users x2 for a while: a surge"},
+};
+
 /* The failure a component suffers by default: what breaks in its kind. */
 static enum failure_kind usual_failure(enum comp_kind kind)
 {
@@ -297,40 +357,181 @@ static enum failure_kind usual_failure(enum comp_kind kind)
     }
 }
 
-bool live_fail(struct app *app, const char *target, const char *kind,
-               sim_ns duration)
+static bool fail_applies(enum failure_kind f, enum comp_kind kind)
+{
+    return (fail_info[f].kinds & KINDS(kind)) != 0;
+}
+
+int live_fail_choices(enum comp_kind kind, enum failure_kind *out)
+{
+    enum failure_kind usual = usual_failure(kind);
+    int n = 0;
+
+    out[n++] = usual;
+    for (int f = 0; f < FAIL_KIND_COUNT; f++)
+        if (f != (int)usual && fail_applies((enum failure_kind)f, kind))
+            out[n++] = (enum failure_kind)f;
+    return n;
+}
+
+const char *live_fail_help(enum failure_kind kind)
+{
+    return kind < FAIL_KIND_COUNT && fail_info[kind].help
+               ? fail_info[kind].help : "";
+}
+
+/* "instance, component, ... or spike": every failure by name. */
+static void list_kinds(char *buf, size_t size, int n,
+                       const enum failure_kind *kinds)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < n && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s",
+                                 i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                                 failure_kind_name(kinds[i]));
+}
+
+static void say_not_a_failure(struct app *app, const char *word)
+{
+    enum failure_kind all[FAIL_KIND_COUNT];
+    char list[256];
+
+    for (int f = 0; f < FAIL_KIND_COUNT; f++)
+        all[f] = (enum failure_kind)f;
+    list_kinds(list, sizeof list, FAIL_KIND_COUNT, all);
+    app_message(app, true, "fail: '%s' is not a failure (%s)", word, list);
+}
+
+static void say_not_for_kind(struct app *app, enum failure_kind f, int comp)
+{
+    enum comp_kind kind = app->sc.components[comp].kind;
+    enum failure_kind some[FAIL_KIND_COUNT];
+    char list[256];
+
+    list_kinds(list, sizeof list, live_fail_choices(kind, some), some);
+    app_message(app, true, "fail: %s does not strike a %s; %s can suffer %s",
+                failure_kind_name(f), kind_name(kind),
+                app->sc.components[comp].name, list);
+}
+
+static bool is_region(const struct scenario *sc, const char *name)
+{
+    for (int i = 0; i < sc->nregions; i++)
+        if (strcmp(sc->regions[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Fill f from rq, or say what is wrong with rq. */
+static bool resolve_target(struct app *app, const struct fail_request *rq,
+                           struct failure *f)
+{
+    int c = rq->target ? scenario_find(&app->sc, rq->target) : -1;
+
+    if (rq->kind == FAIL_SPIKE)
+        return true;                /* the users, at the entry */
+    if (!rq->target) {
+        app_message(app, true, "fail what? :fail NAME [KIND] [DURATION], "
+                    "or :fail spike [xN] [DURATION]");
+        return false;
+    }
+    snprintf(f->component, sizeof f->component, "%s", rq->target);
+    if (c < 0 && rq->kind < 0 && is_region(&app->sc, rq->target))
+        f->kind = FAIL_REGION_LATENCY;  /* a region suffers only that */
+    if (f->kind == FAIL_REGION_LATENCY) {
+        if (is_region(&app->sc, rq->target))
+            return true;
+        app_message(app, true, "no region is called '%s'", rq->target);
+        return false;
+    }
+    if (c < 0) {
+        app_message(app, true, "no component is called '%s'", rq->target);
+        return false;
+    }
+    f->kind = rq->kind >= 0 ? (enum failure_kind)rq->kind
+                            : usual_failure(app->sc.components[c].kind);
+    if (!fail_applies(f->kind, app->sc.components[c].kind)) {
+        say_not_for_kind(app, f->kind, c);
+        return false;
+    }
+    return true;
+}
+
+/* The other side of a partition, which only a partition has. */
+static bool resolve_peer(struct app *app, const struct fail_request *rq,
+                         struct failure *f)
+{
+    if (f->kind != FAIL_PARTITION) {
+        if (rq->peer)
+            say_not_a_failure(app, rq->peer);
+        return !rq->peer;
+    }
+    if (!rq->peer) {
+        app_message(app, true, "partition: cut %s off from which? :fail %s "
+                    "partition OTHER", rq->target, rq->target);
+        return false;
+    }
+    if (scenario_find(&app->sc, rq->peer) < 0) {
+        app_message(app, true, "no component is called '%s'", rq->peer);
+        return false;
+    }
+    if (strcmp(rq->peer, rq->target) == 0) {
+        app_message(app, true, "partition: %s cannot be cut off from "
+                    "itself", rq->target);
+        return false;
+    }
+    snprintf(f->peer, sizeof f->peer, "%s", rq->peer);
+    return true;
+}
+
+/* What the message line says once a failure struck. */
+static void say_struck(struct app *app, const struct failure *f)
+{
+    char what[2 * NAME_BYTES + 64];
+
+    if (f->kind == FAIL_SPIKE)
+        snprintf(what, sizeof what, "spike: users x%g", f->factor);
+    else if (f->kind == FAIL_PARTITION)
+        snprintf(what, sizeof what, "partition between %s and %s",
+                 f->component, f->peer);
+    else
+        snprintf(what, sizeof what, "%s failure at %s",
+                 failure_kind_name(f->kind), f->component);
+    app_message(app, false, "%s for %.0fs: %s", what,
+                (double)f->duration / NS_PER_S,
+                app->live.running || app->live.stepping
+                    ? "the log tells when it ends"
+                    : "paused, so space or . plays it out");
+}
+
+bool live_can_fail(struct app *app)
+{
+    if (app->live.sim)
+        return true;
+    app_message(app, true, "nothing runs yet: start the ramp (space) or "
+                "measure a step (.) first");
+    return false;
+}
+
+bool live_fail(struct app *app, const struct fail_request *rq)
 {
     struct live *lv = &app->live;
     struct failure f = {0};
-    int c = scenario_find(&app->sc, target), k;
 
-    if (!lv->sim) {
-        app_message(app, true, "nothing runs yet: start the ramp (space) "
-                    "or measure a step (.) first");
+    if (!live_can_fail(app))
         return false;
-    }
-    k = kind ? failure_kind_from_name(kind) : -1;
-    if (kind && k < 0) {
-        app_message(app, true, "fail: '%s' is not a failure (instance, "
-                    "component, primary, cache-flush, region-latency, "
-                    "workers, slow)", kind);
+    f.kind = rq->kind >= 0 ? (enum failure_kind)rq->kind : FAIL_COMPONENT;
+    if (!resolve_target(app, rq, &f) || !resolve_peer(app, rq, &f))
         return false;
-    }
-    if (k < 0 && c < 0) {
-        app_message(app, true, "no component is called '%s'", target);
-        return false;
-    }
-    f.kind = k >= 0 ? (enum failure_kind)k
-                    : usual_failure(app->sc.components[c].kind);
-    f.duration = duration;
-    f.factor = 3;
-    snprintf(f.component, sizeof f.component, "%s", target);
+    f.duration = rq->duration;
+    f.factor = rq->factor > 0 ? rq->factor : f.kind == FAIL_SPIKE ? 2 : 3;
     if (fault_inject(lv->sim, &f) < 0) {
-        app_message(app, true, "cannot fail '%s' that way", target);
+        app_message(app, true, "cannot fail '%s' that way", rq->target
+                    ? rq->target : "the users");
         return false;
     }
-    app_message(app, false, "%s failure at %s for %.0fs (the log tells "
-                "when it recovers)", failure_kind_name(f.kind), target,
-                (double)duration / NS_PER_S);
+    say_struck(app, &f);
     return true;
 }
