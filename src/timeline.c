@@ -56,8 +56,8 @@ static void find_busiest(const struct sim *sim, double seconds,
     }
 }
 
-/* Read the interval of seconds that ends now into row. */
-static void measure(struct sim *sim, double seconds, struct timeline_row *row)
+void timeline_measure(struct sim *sim, double seconds,
+                      struct timeline_row *row)
 {
     const struct hist *all = sim_latency_all(sim);
     uint64_t timeouts = 0, done = sim->end.ok + sim->end.errors;
@@ -96,7 +96,7 @@ int timeline_run(const struct scenario *sc, uint64_t seed, double users,
     sim_set_users(sim, users);
     for (int i = 0; i < n; i++) {
         sim_run_until(sim, (sim_ns)(i + 1) * every);
-        measure(sim, (double)every / NS_PER_S, &t->rows[i]);
+        timeline_measure(sim, (double)every / NS_PER_S, &t->rows[i]);
         sim_reset_window(sim);
         t->nrows++;
     }

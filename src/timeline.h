@@ -51,6 +51,13 @@ int timeline_run(const struct scenario *sc, uint64_t seed, double users,
 
 void timeline_free(struct timeline *t);
 
+/* Read into row the interval of seconds that ends at sim's now (the
+ * window since the last sim_reset_window, which the caller then calls
+ * to start the next): what the interface's hold mode shows. */
+struct sim;
+void timeline_measure(struct sim *sim, double seconds,
+                      struct timeline_row *row);
+
 /* Print t with the events between its rows; 0, or -1 on a write error. */
 int timeline_write(FILE *out, enum report_format format,
                    const struct scenario *sc, const struct timeline *t);
