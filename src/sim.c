@@ -473,6 +473,12 @@ void sim_run_until(struct sim *sim, sim_ns t)
         ;
 }
 
+/* flatten: everything an event calls is inlined into this loop. The
+ * work of an event is spread over some twenty small functions across
+ * files; inlined, the M/M/4 bench runs 12% faster (26 to 29M events/s),
+ * the stage-9 ramp's CPU time is unchanged, and the program is about
+ * 300 KiB larger. */
+__attribute__((flatten))
 int sim_run_events(struct sim *sim, sim_ns t, uint64_t max_events)
 {
     for (uint64_t n = 0; n < max_events; n++) {
