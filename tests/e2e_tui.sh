@@ -255,6 +255,61 @@ tm send-keys -t e2e x
 check "any other key closes the log" "users +1 +10"
 tm send-keys -t e2e ':q!' Enter
 
+# --- Hold: the users held, a failure and its recovery against time -----------
+# The simulated time on the status line while holding, or nothing.
+hold_time() {
+    screen | sed -n 's/.*| HOLD t=\([0-9]*\)s.*/\1/p' | head -1
+}
+
+# The chart columns of the time axis at 80 columns (the legend cut off).
+time_axis() {
+    screen | grep '^time ' | cut -c8-54
+}
+
+# wait_axis PATTERN: until the time axis matches (grep -E), 15 s at most.
+wait_axis() {
+    n=0
+    while [ $n -lt 150 ]; do
+        if time_axis | grep -qE -- "$1"; then return 0; fi
+        sleep 0.1
+        n=$((n + 1))
+    done
+    return 1
+}
+
+start 80 24 "$A" s1.yaml
+check "the interface starts at 80x24 for hold" "┌app"
+tm send-keys -t e2e ':hold 1k' Enter
+check ":hold holds the users and says so on the status line" \
+    "1k users .*\| HOLD t=[0-9]+s"
+check "the event log says the hold began" "t=[0-9.]+s hold at 1k users"
+first=$(hold_time)
+check "the simulated time advances while holding" \
+    "\| HOLD t=([3-9]|[1-9][0-9]+)s"
+later=$(hold_time)
+if [ -n "$first" ] && [ -n "$later" ] && [ "$later" -gt "$first" ]; then
+    pass "hold: t went from ${first}s to ${later}s"
+else fail "hold: the simulated time did not advance ($first -> $later)"; fi
+check "the charts are against time, labelled in seconds" "^time +[0-9]+s" 20
+tm send-keys -t e2e ':fail app instance 3s' Enter
+check "a failure struck in hold is logged" "t=[0-9.]+s instance failure at app"
+if wait_axis '!'; then pass "the time axis marks when it failed"
+else fail "no ! on the time axis"; screen; fi
+# The whole log, as the recovery and the objectives restored may come in
+# one second and the bottom line show only the last.
+tm send-keys -t e2e v
+check "its recovery comes while holding" \
+    "t=[0-9.]+s instance recovered at app" 20
+tm send-keys -t e2e x
+if wait_axis '!.*[+*]|[*]'; then pass "the time axis marks when it came back"
+else fail "no + after the ! on the time axis"; screen; fi
+tm send-keys -t e2e ' '
+check "space pauses the hold" "\| hold paused t=[0-9]+s"
+tm send-keys -t e2e '.'
+check ". leaves the hold for the ramp's next step" "\| (STEPPING|paused)" 20
+check "the charts are against users again" "^users +1 " 20
+tm send-keys -t e2e ':q!' Enter
+
 # --- A challenge: timer, hint, submit ------------------------------------------
 start 100 30 "$A" s1.yaml
 tm send-keys -t e2e ':practice team-wiki' Enter

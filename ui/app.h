@@ -14,8 +14,10 @@
 #include "scenario.h"
 #include "sim.h"
 #include "store.h"
+#include "timeline.h"
 
 #define MAX_HISTORY   1000          /* measured steps kept for the charts */
+#define MAX_HOLD      600           /* held intervals kept for the charts */
 #define MAX_LOG       200           /* event log lines kept */
 #define LOG_BYTES     160
 #define BOX_W         17            /* a component's box on the canvas */
@@ -46,6 +48,18 @@ enum confirm_action { CONFIRM_DELETE, CONFIRM_QUIT, CONFIRM_OPEN };
 /* Whether the objectives held at the last measured step. */
 enum verdict { VERDICT_NONE, VERDICT_HOLDS, VERDICT_BROKEN };
 
+/* What the event log told during a held interval, for its mark on the
+ * time axis: something went wrong, something came back, or both. */
+enum { MARK_WRONG = 1, MARK_BACK = 2 };
+
+/* One interval measured while holding the users. */
+struct hold_point {
+    struct timeline_row row;        /* holds: as the status line judged */
+    int64_t p95;                    /* ns, of the requests answered */
+    unsigned marks;                 /* MARK_* of the events logged in it */
+    sim_ns marked_at;               /* when the first of them happened */
+};
+
 /* The live simulation of the current design. */
 struct live {
     struct sim *sim;                /* NULL until the first step */
@@ -64,12 +78,33 @@ struct live {
     struct trace *traces;           /* the last step's traced requests */
     int ntraces;
     double capacity;
-    double step_started_ms;         /* wall clock, for pacing */
+    double step_started_ms;         /* wall clock, for pacing; in hold,
+                                     * when the interval began */
+    /* Hold: the users stay, intervals of simulated time are measured one
+     * after another; running says whether it goes on or is paused. */
+    bool holding;
+    bool hold_wait;                 /* an interval was measured: the next
+                                     * waits for its turn (pacing) */
+    sim_ns hold_end;                /* simulated end of the interval */
+    unsigned hold_marks;            /* MARK_* logged in it so far */
+    sim_ns hold_marked_at;          /* when the first of them happened */
+    int nhold;
+    struct hold_point hold[MAX_HOLD];   /* oldest first */
+    struct step_result hold_step;   /* the last interval as a step, for the
+                                     * boxes, panel and status; comps and
+                                     * attr owned */
+    bool hold_measured;             /* hold_step holds an interval */
 };
 
 /* A running ramp takes at least this long per step, so that a person
  * can watch the figures move; measuring itself is usually faster. */
 #define MIN_STEP_MS 350.0
+
+/* Holding measures intervals of HOLD_INTERVAL of simulated time, each
+ * shown for at least MIN_HOLD_MS: four simulated seconds go by in one of
+ * wall time when the engine keeps up. */
+#define HOLD_INTERVAL   NS_PER_S
+#define MIN_HOLD_MS     250.0
 
 struct challenge;
 
@@ -190,8 +225,15 @@ void live_reset(struct app *app);           /* design changed: new engine */
 void live_clear(struct app *app);           /* forget results, users = 1 */
 void live_set_users(struct app *app, double users);
 void live_step_up(struct app *app, int steps);
+/* Hold users (0: the current count, or the ramp's target before any
+ * step) and measure second by second; a running hold goes on until a
+ * step is asked for. False, with the reason on the message line, when
+ * nothing can run. */
+bool live_hold(struct app *app, double users);
 /* Run for at most budget_ms of wall time; returns true if anything ran. */
 bool live_tick(struct app *app, double budget_ms);
+/* The last figures measured: the last held interval while holding,
+ * else the last step; NULL before any. */
 const struct step_result *live_last(const struct app *app);
 
 /* How long a failure chosen in the failure menu lasts. */

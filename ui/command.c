@@ -20,7 +20,7 @@ static const char *const commands[] = {
     "open", "pause", "quit", "redo", "rename", "restart", "run", "seed",
     "select", "set", "step", "undo", "users", "write", "fail", "save",
     "save!", "baseline", "entry", "open!", "export!", "trace", "practice",
-    "hint", "submit", "log",
+    "hint", "submit", "log", "hold",
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -216,6 +216,21 @@ static void cmd_users(struct app *app, const char *text)
         return;
     }
     live_set_users(app, users);
+}
+
+/* :hold [USERS]: the current count when none is given. */
+static void cmd_hold(struct app *app, const char *text)
+{
+    char err[256];
+    double users = 0;
+
+    if (text && (parse_count(text, &users, err, sizeof err) < 0 ||
+                 users < 1 || users > 1e8)) {
+        app_message(app, true, "hold takes a count from 1 to 100M, such "
+                    "as 500, 50k or 1M, or none for the current one");
+        return;
+    }
+    live_hold(app, users);
 }
 
 /* Every mention of component from by name: calls, the entry and the
@@ -432,6 +447,7 @@ static int max_words(const char *cmd)
         {"select", 2}, {"seed", 2}, {"save", 2}, {"save!", 2},
         {"baseline", 2}, {"entry", 2}, {"fail", 5}, {"trace", 1},
         {"practice", 2}, {"hint", 1}, {"submit", 1}, {"log", 1},
+        {"hold", 2},
     };
 
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
@@ -514,6 +530,8 @@ void command_run(struct app *app, const char *text)
             input_ask_delete(app, c);
     } else if (strcmp(w[0], "users") == 0)
         cmd_users(app, w[1]);
+    else if (strcmp(w[0], "hold") == 0)
+        cmd_hold(app, w[1]);
     else if (strcmp(w[0], "entry") == 0) {
         if (need_component(app, w[1]) >= 0)
             edit_set_top(app, "entry", w[1]);

@@ -114,8 +114,16 @@ static void draw_status(struct app *app, const struct frame *f)
                  app->challenge->time_limit / 60);
         add_piece(line, sizeof line, f->cols, piece);
     }
-    add_piece(line, sizeof line, f->cols, lv->running ? " | RUNNING" :
-              lv->stepping ? " | STEPPING" : " | paused");
+    if (lv->holding) {
+        /* Hold is read against the simulated time: it comes early. */
+        snprintf(piece, sizeof piece, " | %s t=%.0fs", lv->running ? "HOLD"
+                 : "hold paused", lv->sim ? (double)lv->sim->now / NS_PER_S
+                                          : 0.0);
+        add_piece(line, sizeof line, f->cols, piece);
+    } else {
+        add_piece(line, sizeof line, f->cols, lv->running ? " | RUNNING" :
+                  lv->stepping ? " | STEPPING" : " | paused");
+    }
     if (st)
         add_piece(line, sizeof line, f->cols,
                   holds_now(app, st) ? " | OK" : " | BROKEN");
@@ -137,7 +145,8 @@ static void draw_status(struct app *app, const struct frame *f)
     add_piece(line, sizeof line, f->cols, " | ? help");
     snprintf(piece, sizeof piece, " | t=%.0fs",
              lv->sim ? (double)lv->sim->now / NS_PER_S : 0.0);
-    add_piece(line, sizeof line, f->cols, piece);
+    if (!lv->holding)
+        add_piece(line, sizeof line, f->cols, piece);
     if (line[0] != ' ') {           /* the name gave way: say it last */
         snprintf(piece, sizeof piece, " | %s", app->sc.name);
         add_piece(line, sizeof line, f->cols, piece);
@@ -563,6 +572,25 @@ static struct series live_series(const struct app *app)
     return (struct series){app->live.hist, app->live.nhist};
 }
 
+/* One column of a chart: v between lo and hi as one of eight levels,
+ * calm when the objectives held, hot when they broke. */
+static void put_level(int y, int x, double v, double lo, double hi,
+                      bool logscale, bool holds)
+{
+    double t;
+    int level;
+
+    if (logscale)
+        t = v <= lo ? 0 : log(v / lo) / log(hi / lo);
+    else
+        t = hi > lo ? (v - lo) / (hi - lo) : 0;
+    level = (int)lround(t * 7);
+    level = level < 0 ? 0 : level > 7 ? 7 : level;
+    attron(screen_attr(holds ? TONE_CALM : TONE_HOT));
+    mvaddstr(y, x, G.spark[level]);
+    attroff(screen_attr(holds ? TONE_CALM : TONE_HOT));
+}
+
 static void spark_of(const struct app *app, struct series s, int y, int x,
                      int w, double (*value)(const struct step_result *, int),
                      int arg, double lo, double hi, bool logscale)
@@ -572,22 +600,13 @@ static void spark_of(const struct app *app, struct series s, int y, int x,
     put_blank(y, x, w);
     for (int i = 0; i < s.n; i++) {
         const struct step_result *st = &s.steps[i];
-        double v = value(st, arg), t;
+        double v = value(st, arg);
         int col = to > from ? (int)lround((log10(st->users) - from) /
                                           (to - from) * (w - 1)) : 0;
-        int level;
 
         if (col < 0 || col >= w || v < 0)
             continue;
-        if (logscale)
-            t = v <= lo ? 0 : log(v / lo) / log(hi / lo);
-        else
-            t = hi > lo ? (v - lo) / (hi - lo) : 0;
-        level = (int)lround(t * 7);
-        level = level < 0 ? 0 : level > 7 ? 7 : level;
-        attron(screen_attr(st->holds ? TONE_CALM : TONE_HOT));
-        mvaddstr(y, x + col, G.spark[level]);
-        attroff(screen_attr(st->holds ? TONE_CALM : TONE_HOT));
+        put_level(y, x + col, v, lo, hi, logscale, st->holds);
     }
 }
 
@@ -701,12 +720,262 @@ static int percentile_rows(const struct app *app, const struct frame *f,
     return 2;
 }
 
+/* --- Charts over time, while holding -------------------------------------
+ * One column per held interval, from the left until the width is full,
+ * then the newest at the right; the axis below is labelled in seconds of
+ * simulated time and marks the intervals in which the log told of
+ * something going wrong (!), coming back (+), or both (*).
+ */
+
+/* The first held interval shown in w columns. */
+static int hold_first(const struct live *lv, int w)
+{
+    return lv->nhold > w ? lv->nhold - w : 0;
+}
+
+static double hold_p99(const struct hold_point *p)
+{
+    return p->row.ok > 0 ? (double)p->row.p99 : -1;   /* none answered */
+}
+
+static double hold_p95(const struct hold_point *p)
+{
+    return p->row.ok > 0 ? (double)p->p95 : -1;
+}
+
+static double hold_p50(const struct hold_point *p)
+{
+    return p->row.ok > 0 ? (double)p->row.p50 : -1;
+}
+
+static double hold_errors(const struct hold_point *p)
+{
+    return p->row.error_frac;
+}
+
+static void hold_spark(const struct live *lv, int y, int x, int w,
+                       double (*value)(const struct hold_point *),
+                       double lo, double hi, bool logscale)
+{
+    int first = hold_first(lv, w);
+
+    put_blank(y, x, w);
+    for (int i = first; i < lv->nhold; i++) {
+        double v = value(&lv->hold[i]);
+
+        if (v >= 0)
+            put_level(y, x + i - first, v, lo, hi, logscale,
+                      lv->hold[i].row.holds);
+    }
+}
+
+/* Widen [lo, hi] to the positive values of the intervals shown. */
+static void hold_widen(const struct live *lv, int w,
+                       double (*value)(const struct hold_point *),
+                       double *lo, double *hi)
+{
+    for (int i = hold_first(lv, w); i < lv->nhold; i++) {
+        double v = value(&lv->hold[i]);
+
+        if (v <= 0)
+            continue;
+        if (*lo == 0 || v < *lo)
+            *lo = v;
+        if (v > *hi)
+            *hi = v;
+    }
+}
+
+/* Seconds between two labels of the time axis: a round number that
+ * leaves room for the longest label. */
+static sim_ns hold_label_step(const struct live *lv)
+{
+    static const int steps[] = {10, 20, 30, 60, 120, 300, 600, 1800, 3600};
+    char label[32];
+    int width = snprintf(label, sizeof label, "%llds", (long long)(
+                         lv->hold[lv->nhold - 1].row.end / NS_PER_S));
+    size_t i = 0;
+
+    while (i + 1 < sizeof steps / sizeof steps[0] && steps[i] < width + 2)
+        i++;
+    return steps[i] * NS_PER_S;
+}
+
+/* The mark of held interval i on the axis, from the events logged in
+ * it; NULL when none. */
+static const char *hold_mark(const struct live *lv, int i, enum tone *tone)
+{
+    unsigned m = lv->hold[i].marks;
+
+    *tone = m & MARK_WRONG ? TONE_HOT : TONE_CALM;
+    return m == (MARK_WRONG | MARK_BACK) ? "*" : m == MARK_WRONG ? "!"
+           : m == MARK_BACK ? "+" : NULL;
+}
+
+/* The time axis being laid out: a character per column, and which
+ * columns hold a mark. */
+#define AXIS_MAX (MAX_HOLD + 16)
+
+struct axis {
+    char text[AXIS_MAX];
+    bool mark[AXIS_MAX];
+    int n;                          /* columns in use, at most AXIS_MAX */
+};
+
+/* Whether the len columns from col are blank and on the axis. */
+static bool axis_free(const struct axis *ax, int col, int len)
+{
+    if (col < 0 || col + len > ax->n)
+        return false;
+    for (int c = col; c < col + len; c++)
+        if (ax->text[c] != ' ' || ax->mark[c])
+            return false;
+    return true;
+}
+
+/* Put label at col when it fits with a blank column after it (or the
+ * axis's end), and also before it when spaced. */
+static void axis_label(struct axis *ax, int col, const char *label,
+                       bool spaced)
+{
+    int len = (int)strlen(label);
+
+    if (!axis_free(ax, col, len) ||
+        (col + len < ax->n && !axis_free(ax, col + len, 1)) ||
+        (spaced && col > 0 && !axis_free(ax, col - 1, 1)))
+        return;
+    memcpy(ax->text + col, label, (size_t)len);
+}
+
+/* The marks first, each followed where there is room by the time of
+ * the first event logged in its interval ("!12s": it failed at 12 s);
+ * then a label at every multiple of the step that an interval reaches,
+ * where one fits. */
+static void hold_axis(const struct live *lv, int y, int x, int w)
+{
+    int first = hold_first(lv, w);
+    struct axis ax;
+    sim_ns step;
+    enum tone tone;
+    char label[32];
+
+    put_blank(y, x, w);
+    if (lv->nhold == 0)
+        return;
+    ax.n = w < AXIS_MAX ? w : AXIS_MAX;
+    memset(ax.text, ' ', sizeof ax.text);
+    for (int i = first; i < lv->nhold && i - first < ax.n; i++)
+        ax.mark[i - first] = hold_mark(lv, i, &tone) != NULL;
+    for (int i = lv->nhold - first; i < ax.n; i++)
+        ax.mark[i] = false;
+    for (int i = first; i < lv->nhold && i - first < ax.n; i++) {
+        if (!ax.mark[i - first])
+            continue;
+        snprintf(label, sizeof label, "%.0fs",
+                 (double)lv->hold[i].marked_at / NS_PER_S);
+        axis_label(&ax, i - first + 1, label, false);
+    }
+    step = hold_label_step(lv);
+    for (int i = first; i < lv->nhold; i++) {
+        sim_ns end = lv->hold[i].row.end, begin = end - HOLD_INTERVAL;
+
+        if (end / step == begin / step)
+            continue;               /* no multiple of step in it */
+        snprintf(label, sizeof label, "%llds",
+                 (long long)(end / step * step / NS_PER_S));
+        axis_label(&ax, i - first, label, true);
+    }
+    for (int c = 0; c < ax.n; c++) {
+        const char *mark = ax.mark[c] ? hold_mark(lv, first + c, &tone)
+                                      : NULL;
+
+        if (!mark) {
+            mvaddch(y, x + c, (chtype)(unsigned char)ax.text[c]);
+            continue;
+        }
+        attron(screen_attr(tone) | A_BOLD);
+        mvaddstr(y, x + c, mark);
+        attroff(screen_attr(tone) | A_BOLD);
+    }
+}
+
+/* The p50 and p95 over time, on the p99's scale, when there is room;
+ * returns the rows used. */
+static int hold_percentile_rows(const struct app *app, const struct frame *f,
+                                int y, int w, double lo, double hi)
+{
+    const struct live *lv = &app->live;
+    const struct hold_point *last = lv->nhold ? &lv->hold[lv->nhold - 1]
+                                              : NULL;
+    char v[16];
+
+    if (f->rows < 30)
+        return 0;
+    put_text(y, 0, "p50", 7);
+    hold_spark(lv, y, 7, w, hold_p50, lo, hi, true);
+    format_duration(v, sizeof v, last ? hold_p50(last) : 0);
+    put_fmt(y, 7 + w + 1, 25, "now %s", last && last->row.ok > 0 ? v : "-");
+    put_text(y + 1, 0, "p95", 7);
+    hold_spark(lv, y + 1, 7, w, hold_p95, lo, hi, true);
+    format_duration(v, sizeof v, last ? hold_p95(last) : 0);
+    put_fmt(y + 1, 7 + w + 1, 25, "now %s", last && last->row.ok > 0 ? v
+                                                                     : "-");
+    return 2;
+}
+
+static void draw_hold_charts(const struct app *app, const struct frame *f)
+{
+    const struct live *lv = &app->live;
+    const struct hold_point *last = lv->nhold ? &lv->hold[lv->nhold - 1]
+                                              : NULL;
+    int w = f->cols - 33, y = f->strip_y + 1;
+    double lo = 0, hi = 0, floor_errors = app->sc.objectives.errors;
+    char now[16], obj[16];
+
+    if (w < 10)
+        return;
+    /* From the p50 to the objective or above: a steady p99 stays level,
+     * and one past the objective reaches the top. */
+    hold_widen(lv, w, hold_p99, &lo, &hi);
+    hold_widen(lv, w, hold_p50, &lo, &hi);
+    if (hi < (double)app->sc.objectives.p99)
+        hi = (double)app->sc.objectives.p99;
+    if (hi <= lo)
+        hi = lo > 0 ? lo * 2 : 2;
+    if (lo <= 0)
+        lo = 1;
+    y += hold_percentile_rows(app, f, y, w, lo, hi);
+    format_duration(now, sizeof now, last ? hold_p99(last) : 0);
+    format_duration(obj, sizeof obj, (double)app->sc.objectives.p99);
+    put_text(y, 0, "p99", 7);
+    hold_spark(lv, y, 7, w, hold_p99, lo, hi, true);
+    put_fmt(y, 7 + w + 1, 25, "now %s (obj %s)", last && last->row.ok > 0
+            ? now : "-", obj);
+    lo = hi = 0;
+    hold_widen(lv, w, hold_errors, &lo, &hi);
+    put_text(y + 1, 0, "errors", 7);
+    /* Errors under the objective stay low on the chart: noise is not a
+     * wall. */
+    hold_spark(lv, y + 1, 7, w, hold_errors, 0,
+               hi > floor_errors ? hi : floor_errors > 0 ? floor_errors : 1,
+               false);
+    put_fmt(y + 1, 7 + w + 1, 25, "now %.2f%% (obj %.2g%%)",
+            last ? last->row.error_frac * 100 : 0, floor_errors * 100);
+    put_text(y + 2, 0, "time", 7);
+    hold_axis(lv, y + 2, 7, w);
+    put_text(y + 2, 7 + w + 1, "! failed  + recovered", 25);
+}
+
 static void draw_charts(const struct app *app, const struct frame *f)
 {
     int w = f->cols - 33, y = f->strip_y + 1;
     double lo, hi;
     char a[16], b[16], obj[16];
 
+    if (app->live.holding) {
+        draw_hold_charts(app, f);
+        return;
+    }
     if (w < 10)
         return;
     range_of(app, p99_of, 0, &lo, &hi);
@@ -1034,9 +1303,10 @@ static void overlay_frame(int y, int x, int h, int w, const char *title)
 }
 
 const char *const help_lines[] = {
-    "space      run or pause the ramp     .   measure one step",
+    "space      run or pause the ramp or hold  .  measure one step",
     "+ / -      one step more / fewer users  0-9 type a user count",
-    "r          restart the ramp from the first step",
+    "r          restart the ramp           T   hold users: charts over "
+    "time",
     "arrows hjkl  select a box            Tab / S-Tab  next / previous",
     "HJKL S-arrows  move the selected box (or drag it with the mouse)",
     "a          add a component           c   connect the selected box to",
@@ -1056,8 +1326,9 @@ const char *const help_lines[] = {
     "o          open a scenario file (:open FILE)",
     "?          this help                 q   quit (asks if unsaved)",
     "",
-    "Commands: :add KIND [NAME]  :connect A B  :disconnect A B",
-    "  :set NAME.KEY VALUE  :delete NAME  :users N  :run  :pause  :step",
+    "Commands: :add KIND [NAME]  :connect A B  :disconnect A B  :step",
+    "  :set NAME.KEY VALUE  :delete NAME  :users N  :hold [N]  :run  "
+    ":pause",
     "  :restart  :export FILE  :open FILE  :undo  :redo  :layout  :quit",
     "  :select NAME  :rename OLD NEW  :seed N  :entry NAME  :open! FILE",
     "  :set objectives.budget 2000/month (any scenario key by its path)",

@@ -100,8 +100,12 @@ static void toggle_run(struct app *app)
     /* A step under way is finished before the pause, so its figures are
      * whole. */
     lv->one_step = !lv->running && lv->stepping;
-    app_message(app, false, lv->running ? "running: space pauses"
-                                        : "paused: space runs, . steps");
+    if (lv->holding)
+        app_message(app, false, lv->running ? "hold goes on: space pauses"
+                    : "hold paused: space goes on, . or + back to the ramp");
+    else
+        app_message(app, false, lv->running ? "running: space pauses"
+                                            : "paused: space runs, . steps");
 }
 
 static void one_step(struct app *app)
@@ -232,6 +236,7 @@ static void normal_key(struct app *app, int key)
     case '.': one_step(app); return;
     case '+': case '=': live_step_up(app, 1); return;
     case '-': live_step_up(app, -1); return;
+    case 'T': live_hold(app, 0); return;
     case 'r': restart(app); return;
     case 'v': input_show_log(app); return;
     default: break;

@@ -4,6 +4,11 @@
  * answered at once even at a million users. The engine keeps its state
  * from step to step, as in a headless ramp; a change to the design
  * starts a new engine and measures the current user count again.
+ *
+ * Hold is the other way to run it: the users stay where they are and
+ * consecutive intervals of simulated time are measured, as `archsim
+ * timeline` does, so that a failure can be watched from its start to
+ * its recovery.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +19,11 @@
 
 #define EVENTS_PER_CHUNK 20000      /* about a millisecond of work */
 #define MAX_STEPS 1000
+#define HOLD_MIN_SAMPLES 200        /* fewer answers: no p99, as a ramp
+                                     * step (src/ramp.c) */
+#define HOLD_TRACES 200.0           /* traced requests per interval */
+
+static bool start_hold(struct app *app, double users);
 
 static void stop_step(struct live *lv)
 {
@@ -27,6 +37,18 @@ static void free_step(struct step_result *st)
     free(st->comps);
     for (int k = 0; k <= REQ_KIND_COUNT; k++)
         attribution_free(&st->attr[k]);
+}
+
+/* Forget the held intervals and leave hold. */
+static void free_hold(struct live *lv)
+{
+    free_step(&lv->hold_step);
+    memset(&lv->hold_step, 0, sizeof lv->hold_step);
+    lv->nhold = 0;
+    lv->holding = false;
+    lv->hold_measured = false;
+    lv->hold_wait = false;
+    lv->hold_marks = 0;
 }
 
 static void free_history(struct live *lv)
@@ -47,6 +69,7 @@ void live_clear(struct app *app)
 
     stop_step(lv);
     free_history(lv);
+    free_hold(lv);
     if (lv->sim) {
         sim_destroy(lv->sim);
         scenario_free(&lv->design);
@@ -57,15 +80,44 @@ void live_clear(struct app *app)
     lv->verdict = VERDICT_NONE;
 }
 
-/* The engine tells of failures and recoveries: into the event log, at
- * their simulated time. */
-static void note_event(void *arg, sim_ns when, const char *text)
+/* Whether an engine's note tells of something coming back (a recovery,
+ * a healed partition, a spike's end, a breaker closing) rather than of
+ * something going wrong: read from the words that src/fault.c and
+ * models/calls.c use. */
+static unsigned note_mark(const char *text)
 {
-    app_log(arg, "t=%.1fs %s", (double)when / NS_PER_S, text);
+    static const char *const back[] = {
+        "recovered", "healed", "spike over", "closed",
+    };
+
+    for (size_t i = 0; i < sizeof back / sizeof back[0]; i++)
+        if (strstr(text, back[i]))
+            return MARK_BACK;
+    return MARK_WRONG;
 }
 
-/* Begin measuring users on the current design. */
-static bool start_step(struct app *app, double users)
+/* While holding, an event at time at to mark on the time axis. */
+static void hold_note(struct live *lv, unsigned mark, sim_ns at)
+{
+    if (!lv->holding)
+        return;
+    if (!lv->hold_marks)
+        lv->hold_marked_at = at;
+    lv->hold_marks |= mark;
+}
+
+/* The engine tells of failures and recoveries: into the event log, at
+ * their simulated time, and on the time axis while holding. */
+static void note_event(void *arg, sim_ns when, const char *text)
+{
+    struct app *app = arg;
+
+    app_log(app, "t=%.1fs %s", (double)when / NS_PER_S, text);
+    hold_note(&app->live, note_mark(text), when);
+}
+
+/* An engine for the current design, made if there is none yet. */
+static bool ensure_sim(struct app *app)
 {
     struct live *lv = &app->live;
 
@@ -90,6 +142,16 @@ static bool start_step(struct app *app, double users)
         if (trace_enable(lv->sim, 1) < 0)
             app_message(app, true, "out of memory: no traces");
     }
+    return true;
+}
+
+/* Begin measuring users on the current design. */
+static bool start_step(struct app *app, double users)
+{
+    struct live *lv = &app->live;
+
+    if (!ensure_sim(app))
+        return false;
     stop_step(lv);
     if (step_begin(&lv->run, lv->sim, users) < 0) {
         app_message(app, true, "out of memory");
@@ -105,13 +167,16 @@ void live_reset(struct app *app)
 {
     struct live *lv = &app->live;
     double users = lv->users;
-    bool running = lv->running;
+    bool running = lv->running, holding = lv->holding;
     enum verdict verdict = lv->verdict;
 
     live_clear(app);
     /* Kept, so that a change that mends the design logs "restored". */
     lv->verdict = verdict;
-    if (users > 0 && app->sc.ncomponents > 0) {
+    if (holding && users > 0 && app->sc.ncomponents > 0) {
+        if (start_hold(app, users))
+            lv->running = running;  /* a paused hold stays paused */
+    } else if (users > 0 && app->sc.ncomponents > 0) {
         lv->running = running;
         lv->one_step = !running;
         start_step(app, users);
@@ -130,11 +195,22 @@ static int ramp_index(const struct app *app, double users, double *steps,
     return i;
 }
 
+/* A step asked for while holding: back to the ramp, paused, so that the
+ * step is measured and the ramp stops there. */
+static void leave_hold(struct live *lv)
+{
+    if (!lv->holding)
+        return;
+    lv->holding = false;
+    lv->running = false;
+}
+
 void live_step_up(struct app *app, int delta)
 {
     double steps[MAX_STEPS];
     int n, i = ramp_index(app, app->live.users, steps, &n);
 
+    leave_hold(&app->live);
     if (app->live.users <= 0) {
         i = delta > 0 ? 0 : -1;
     } else if (delta > 0 && i >= n) {
@@ -153,6 +229,7 @@ void live_step_up(struct app *app, int delta)
 
 void live_set_users(struct app *app, double users)
 {
+    leave_hold(&app->live);
     app->live.one_step = !app->live.running;
     start_step(app, users);
 }
@@ -161,6 +238,8 @@ const struct step_result *live_last(const struct app *app)
 {
     const struct live *lv = &app->live;
 
+    if (lv->holding && lv->hold_measured)
+        return &lv->hold_step;
     return lv->nhist > 0 ? &lv->hist[lv->nhist - 1] : NULL;
 }
 
@@ -210,6 +289,7 @@ static void log_verdict(struct app *app, const struct step_result *st)
         return;
     }
     lv->verdict = st->holds ? VERDICT_HOLDS : VERDICT_BROKEN;
+    hold_note(lv, st->holds ? MARK_BACK : MARK_WRONG, lv->sim->now);
     format_count(users, sizeof users, st->users);
     verdict_figures(st, figures, sizeof figures);
     if (st->holds)
@@ -289,11 +369,206 @@ static void step_done(struct app *app)
     }
 }
 
+/* --- Hold ----------------------------------------------------------------- */
+
+/* Trace about HOLD_TRACES requests of an interval, whatever the rate. */
+static void hold_tracing(struct sim *sim, double users)
+{
+    double every = users_rate(sim->sc, users) *
+                   ((double)HOLD_INTERVAL / NS_PER_S) / HOLD_TRACES;
+
+    if (sim->tracer)
+        sim->tracer->every = every < 1 ? 1 : (uint32_t)every;
+}
+
+/* Enter hold with no interval yet: the step the boxes show is made. */
+static bool begin_hold(struct app *app)
+{
+    struct live *lv = &app->live;
+
+    free_hold(lv);
+    lv->hold_step.comps = calloc((size_t)lv->design.ncomponents,
+                                 sizeof *lv->hold_step.comps);
+    if (!lv->hold_step.comps) {
+        app_message(app, true, "out of memory");
+        return false;
+    }
+    lv->holding = true;
+    return true;
+}
+
+/* What a hold holds before any step: the ramp's target, as `archsim
+ * timeline` does. */
+static double default_hold(const struct app *app)
+{
+    return app->sc.ramp.target > 0 ? app->sc.ramp.target : app->sc.ramp.from;
+}
+
+/* Hold users from now on, logged (the message line is the caller's). */
+static bool start_hold(struct app *app, double users)
+{
+    struct live *lv = &app->live;
+    char count[16];
+
+    if (!ensure_sim(app))
+        return false;
+    stop_step(lv);
+    if (!lv->holding && !begin_hold(app))
+        return false;
+    /* A new count starts a whole interval; the time axis goes on. */
+    lv->users = users;
+    sim_set_users(lv->sim, users);
+    hold_tracing(lv->sim, users);
+    sim_reset_window(lv->sim);
+    lv->hold_end = lv->sim->now + HOLD_INTERVAL;
+    lv->hold_marks = 0;
+    lv->hold_wait = false;
+    lv->step_started_ms = app_now_ms();
+    lv->running = true;
+    lv->one_step = false;
+    format_count(count, sizeof count, users);
+    app_log(app, "t=%.1fs hold at %s users", (double)lv->sim->now /
+            NS_PER_S, count);
+    return true;
+}
+
+bool live_hold(struct app *app, double users)
+{
+    struct live *lv = &app->live;
+    char count[16];
+
+    if (lv->holding && users <= 0) {
+        app_message(app, false, "holding already: space pauses or goes "
+                    "on, . or + go back to the ramp");
+        return true;
+    }
+    if (users <= 0)
+        users = lv->users > 0 ? lv->users : default_hold(app);
+    if (!start_hold(app, users))
+        return false;
+    format_count(count, sizeof count, users);
+    app_message(app, false, "holding %s users: space pauses, . or + go "
+                "back to the ramp", count);
+    return true;
+}
+
+/* Where the time of the interval's traced requests went (the panel's
+ * "slowest 1%"); left empty when out of memory. */
+static void hold_attribution(struct live *lv)
+{
+    struct step_result *st = &lv->hold_step;
+
+    for (int k = 0; k <= REQ_KIND_COUNT; k++) {
+        attribution_free(&st->attr[k]);
+        if (lv->sim->tracer && attribute(lv->sim, k, &st->attr[k]) < 0)
+            attribution_free(&st->attr[k]);
+    }
+}
+
+/* The interval just ended, as a step: what the status line, the boxes,
+ * the side panel and the advisor read. */
+static void fill_hold_step(struct live *lv, const struct hold_point *pt,
+                           double seconds)
+{
+    struct step_result *st = &lv->hold_step;
+    const struct end_stats *e = &lv->sim->end;
+
+    st->users = lv->users;
+    st->offered = pt->row.sent;
+    st->completed = pt->row.ok;
+    st->error_frac = pt->row.error_frac;
+    st->samples = e->ok;
+    st->in_flight = lv->sim->inflight;
+    st->sent = e->arrivals;
+    st->answered = e->ok + e->errors;
+    st->p50 = pt->row.p50;
+    st->p95 = pt->p95;
+    st->p99 = pt->row.p99;
+    /* A second has no batches to give the p99 an interval: the
+     * objective is judged on the p99 as measured. */
+    st->p99_lo = st->p99_hi = st->p99;
+    st->p99_known = e->ok >= HOLD_MIN_SAMPLES;
+    for (int k = 0; k < REQ_KIND_COUNT; k++)
+        st->kind_p99[k] = hist_quantile(&e->kind[k], 0.99);
+    memcpy(st->by_cause, e->by_cause, sizeof st->by_cause);
+    st->window = lv->sim->now - lv->sim->window_start;
+    st->bottleneck = pt->row.busiest;
+    st->bottleneck_util = pt->row.busiest_util;
+    for (int c = 0; c < lv->design.ncomponents; c++)
+        ramp_comp_figures(lv->sim, c, seconds, &st->comps[c]);
+    hold_attribution(lv);
+}
+
+/* Keep a held interval; the oldest goes when they are MAX_HOLD. */
+static void keep_point(struct live *lv, const struct hold_point *pt)
+{
+    if (lv->nhold == MAX_HOLD) {
+        memmove(&lv->hold[0], &lv->hold[1],
+                (MAX_HOLD - 1) * sizeof lv->hold[0]);
+        lv->nhold--;
+    }
+    lv->hold[lv->nhold++] = *pt;
+}
+
+/* The interval has ended: measure it, judge it, then start the next. */
+static void hold_measure(struct app *app)
+{
+    struct live *lv = &app->live;
+    struct sim *sim = lv->sim;
+    double seconds = (double)(sim->now - sim->window_start) / NS_PER_S;
+    struct hold_point pt = {0};
+
+    /* timeline_measure brings the time integrals up to now, which the
+     * components' figures below read. */
+    timeline_measure(sim, seconds, &pt.row);
+    pt.p95 = hist_quantile(sim_latency_all(sim), 0.95);
+    fill_hold_step(lv, &pt, seconds);
+    step_judge(&lv->design, &lv->hold_step);
+    pt.row.holds = lv->hold_step.holds;
+    lv->hold_measured = true;
+    log_verdict(app, &lv->hold_step);
+    pt.marks = lv->hold_marks;
+    pt.marked_at = lv->hold_marked_at;
+    lv->hold_marks = 0;
+    keep_point(lv, &pt);
+    free(lv->traces);
+    lv->ntraces = trace_copy(sim, &lv->traces);
+    if (lv->ntraces < 0)
+        lv->ntraces = 0;
+    sim_reset_window(sim);
+    lv->hold_end = sim->now + HOLD_INTERVAL;
+}
+
+/* Run the held users for at most budget_ms of wall time; an interval
+ * measured waits MIN_HOLD_MS from its start before the next begins. */
+static bool hold_tick(struct app *app, double budget_ms)
+{
+    struct live *lv = &app->live;
+    double start = app_now_ms();
+
+    if (lv->hold_wait) {
+        if (start - lv->step_started_ms < MIN_HOLD_MS)
+            return false;
+        lv->hold_wait = false;
+        lv->step_started_ms = start;
+    }
+    while (app_now_ms() - start < budget_ms) {
+        if (sim_run_events(lv->sim, lv->hold_end, EVENTS_PER_CHUNK)) {
+            hold_measure(app);
+            lv->hold_wait = true;
+            break;
+        }
+    }
+    return true;
+}
+
 bool live_tick(struct app *app, double budget_ms)
 {
     struct live *lv = &app->live;
     double start = app_now_ms();
 
+    if (lv->holding)
+        return lv->running && hold_tick(app, budget_ms);
     if (!lv->stepping && lv->running &&
         app_now_ms() - lv->step_started_ms < MIN_STEP_MS)
         return false;               /* let the last step be seen */
@@ -503,6 +778,7 @@ static void say_struck(struct app *app, const struct failure *f)
                 (double)f->duration / NS_PER_S,
                 app->live.running || app->live.stepping
                     ? "the log tells when it ends"
+                    : app->live.holding ? "hold paused, so space plays it out"
                     : "paused, so space or . plays it out");
 }
 
