@@ -42,6 +42,7 @@ int model_alloc_pools(struct sim *sim, int comp, int ninst, int outer,
     struct comp_state *cs = &sim->cs[comp];
 
     cs->ninst = ninst;
+    cs->active = ninst;
     cs->pools = calloc((size_t)ninst * POOLS_PER_INST, sizeof *cs->pools);
     cs->dead = calloc((size_t)ninst, sizeof *cs->dead);
     cs->dead_at = calloc((size_t)ninst, sizeof *cs->dead_at);
@@ -99,6 +100,7 @@ void model_free_state(struct sim *sim, int comp)
     free(cs->dead_at);
     free(cs->apply_until);
     free(cs->backends);
+    free(cs->scale);
     free(cs->st.resp);
     cs->lrus = NULL;
     cs->pools = NULL;
@@ -106,6 +108,7 @@ void model_free_state(struct sim *sim, int comp)
     cs->dead_at = NULL;
     cs->apply_until = NULL;
     cs->backends = NULL;
+    cs->scale = NULL;
     cs->st.resp = NULL;
 }
 

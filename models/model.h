@@ -38,6 +38,10 @@ void cache_step(struct sim *sim, uint32_t r);
 void queue_step(struct sim *sim, uint32_t r);
 void cdn_step(struct sim *sim, uint32_t r);
 
+/* Rebuild balancer comp's backends from the instances now in service
+ * of what it calls (after an autoscaled server scaled). */
+void lb_refresh(struct sim *sim, int comp);
+
 int server_init(struct sim *sim, int comp);
 int lb_init(struct sim *sim, int comp);
 int database_init(struct sim *sim, int comp);
