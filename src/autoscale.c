@@ -84,32 +84,40 @@ static int units_each(const struct sim *sim, int comp)
     return is_queue(sim, comp) ? 1 : comp_of(sim, comp)->cores;
 }
 
-/* Utilisation since the last look; the next look measures from now. */
-static double measure(struct sim *sim, int comp, struct autoscaler *as)
+/* Since the last look: the utilisation, and the work done in instances
+ * (workers) kept busy, u times the mean count in service then. The
+ * next look measures from now. */
+static double measure(struct sim *sim, int comp, struct autoscaler *as,
+                      double *demand)
 {
-    double busy, capacity, used;
+    double busy, look, used, u;
 
     count_touch(sim, as);
     busy = busy_area(sim, comp);
-    capacity = as->count_look * units_each(sim, comp);
+    look = (double)(sim->now - as->last_look);
     used = as->busy_carry + busy - as->busy_mark;
+    u = as->count_look > 0 ? used / (as->count_look * units_each(sim, comp))
+                           : 0;
+    *demand = look > 0 ? u * as->count_look / look : 0;
     as->busy_mark = busy;
     as->busy_carry = 0;
     as->count_look = 0;
-    return capacity > 0 ? used / capacity : 0;
+    return u;
 }
 
-/* The count that would bring utilisation u to the target: the usual
- * ceil(count * u / target), within min and max, or count itself when u
- * is near enough the target. The small allowance keeps an exact whole
- * number of instances from rounding up by a last-digit error. */
-static int wanted(const struct autoscale *p, int count, double u)
+/* The count that would bring utilisation to the target: the usual
+ * ceil(count * u / target), count being the mean in service while u was
+ * measured (an order that has just arrived did not do that work), within
+ * min and max; or the count now, when it would run near enough the
+ * target. The small allowance keeps an exact whole number from rounding
+ * up by a last-digit error. */
+static int wanted(const struct autoscale *p, int count, double demand)
 {
-    double ratio = u / p->target, want;
+    double want = demand / p->target;
 
-    if (fabs(ratio - 1) <= AUTOSCALE_TOLERANCE)
+    if (fabs(want / count - 1) <= AUTOSCALE_TOLERANCE)
         return count;
-    want = ceil(count * ratio - 1e-9);
+    want = ceil(want - 1e-9);
     if (want < p->min)
         return p->min;
     return want > p->max ? p->max : (int)want;
@@ -244,15 +252,18 @@ static bool stalled(struct sim *sim, int comp, struct autoscaler *as)
 static void look(struct sim *sim, int comp, struct autoscaler *as)
 {
     const struct autoscale *p = &comp_of(sim, comp)->autoscale;
+    double demand;
     int want;
 
     sim_schedule(sim, sim->now + p->interval, EV_SCALE,
                  scale_event(comp, SCALE_LOOK));
-    as->last_look = sim->now;
-    if (stalled(sim, comp, as))
+    if (stalled(sim, comp, as)) {
+        as->last_look = sim->now;
         return;
-    as->last_util = measure(sim, comp, as);
-    want = wanted(p, as->count, as->last_util);
+    }
+    as->last_util = measure(sim, comp, as, &demand);
+    as->last_look = sim->now;
+    want = wanted(p, as->count, demand);
     if (want > as->count)
         scale_out(sim, comp, as, want);
     else if (want < as->count)
@@ -288,6 +299,7 @@ int autoscale_init(struct sim *sim)
         sim->cs[c].scale = as;
         as->count = component_start_count(comp);
         as->below_since = -1;
+        as->last_look = sim->now;
         as->count_at = sim->now;
         as->last_change = sim->now;
         sim_schedule(sim, sim->now + comp->autoscale.interval, EV_SCALE,

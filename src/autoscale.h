@@ -6,7 +6,8 @@
  * component looks at the utilisation of what it scales since its last
  * look (busy core time over the core time of the instances in service;
  * busy workers over workers) and wants ceil(count * utilisation /
- * target) of them, within min and max, unless the utilisation is within
+ * target) of them, count being the mean in service since that look,
+ * within min and max; unless the count now would run within
  * AUTOSCALE_TOLERANCE of the target. More are ordered at once and take
  * requests after autoscale.delay; fewer are taken out of service only
  * when the cool-down has passed since the last change and every look
