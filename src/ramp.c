@@ -18,10 +18,6 @@
 #define MAX_BATCH_ARRIVALS 40000.0
 #define MAX_STEPS       1000
 
-/* How long a step may warm up while its autoscalers settle: at most
- * this much simulated time, and at most this many requests. */
-#define SETTLE_MAX_NS       (1800 * NS_PER_S)
-#define SETTLE_MAX_ARRIVALS 4e6
 
 /* Student's t at 97.5% for RAMP_BATCHES - 1 = 9 degrees of freedom. */
 #define T_975_9 2.262
@@ -255,10 +251,10 @@ static void set_tracing(struct sim *sim, sim_ns batch, double users)
 static sim_ns settle_time(const struct sim *sim, double users)
 {
     double rate = users_rate(sim->sc, users);
-    double ns = SETTLE_MAX_NS;
+    double ns = RAMP_SETTLE_MAX_S * NS_PER_S;
 
-    if (rate > 0 && SETTLE_MAX_ARRIVALS / rate * NS_PER_S < ns)
-        ns = SETTLE_MAX_ARRIVALS / rate * NS_PER_S;
+    if (rate > 0 && RAMP_SETTLE_MAX_REQUESTS / rate * NS_PER_S < ns)
+        ns = RAMP_SETTLE_MAX_REQUESTS / rate * NS_PER_S;
     return (sim_ns)ns;
 }
 
@@ -299,6 +295,7 @@ static void next_phase(struct step_run *run)
     struct sim *sim = run->sim;
 
     if (run->phase == 0) {
+        run->unsettled = !autoscale_settled(sim, run->began);
         sim_reset_window(sim);
     } else {
         hist_since(run->part, sim_latency_all(sim), run->before);
@@ -335,6 +332,7 @@ void step_finish(struct step_run *run, struct step_result *out)
 
     sim_flush_areas(sim);
     out->users = run->users;
+    out->unsettled = run->unsettled;
     out->window = sim->now - sim->window_start;
     window_s = (double)out->window / NS_PER_S;
     end_figures(sim, out, window_s);

@@ -169,6 +169,8 @@ static void write_table_row(FILE *out, const struct scenario *sc,
             users, offered, done, p50, p95, p99, st->error_frac * 100);
     if (autoscaled(sc)) {
         scaled_cell(scaled, sizeof scaled, sc, st);
+        if (st->unsettled)
+            strncat(scaled, "~", sizeof scaled - strlen(scaled) - 1);
         fprintf(out, "%-9s ", scaled);
     }
     fprintf(out, "%s%s\n", neck, st->holds ? "" : "  <- broken");
@@ -245,6 +247,15 @@ static void write_time_split(FILE *out, const struct scenario *sc,
     }
 }
 
+static int unsettled_steps(const struct ramp_result *res)
+{
+    int n = 0;
+
+    for (int i = 0; i < res->nsteps; i++)
+        n += res->steps[i].unsettled;
+    return n;
+}
+
 static void write_table_end(FILE *out, const struct scenario *sc,
                             const struct ramp_result *res)
 {
@@ -253,6 +264,12 @@ static void write_table_end(FILE *out, const struct scenario *sc,
     report_verdict(verdict, sizeof verdict, sc, res);
     format_count(target, sizeof target, sc->ramp.target);
     fprintf(out, "\n%s\n", verdict);
+    if (unsettled_steps(res) > 0)
+        fprintf(out, "~ %d step%s measured before the autoscalers "
+                "settled: a warm-up stops at %.0f simulated minutes or "
+                "%.0fM requests\n", unsettled_steps(res),
+                unsettled_steps(res) == 1 ? " was" : "s were",
+                RAMP_SETTLE_MAX_S / 60, RAMP_SETTLE_MAX_REQUESTS / 1e6);
     if (autoscaled(sc))
         fprintf(out, "cost at %s users, autoscaled as measured: "
                 "$%.0f/month\n", target, res->cost);
@@ -405,8 +422,12 @@ static void write_json_step(FILE *out, const struct scenario *sc,
                 (unsigned long long)st->by_cause[k]);
     fputs("},\"bottleneck\":", out);
     json_string(out, comp_name(sc, st->bottleneck));
-    fprintf(out, ",\"bottleneck_util\":%.4f,\"holds\":%s,\"components\":[",
+    fprintf(out, ",\"bottleneck_util\":%.4f,\"holds\":%s,",
             st->bottleneck_util, st->holds ? "true" : "false");
+    if (autoscaled(sc))
+        fprintf(out, "\"autoscalers_settled\":%s,",
+                st->unsettled ? "false" : "true");
+    fputs("\"components\":[", out);
     for (int c = 0; c < sc->ncomponents; c++) {
         if (c)
             fputc(',', out);

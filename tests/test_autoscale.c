@@ -298,7 +298,7 @@ static void scales_out_after_the_delay(void **state)
     }
 }
 
-/* --- (c) cool-down --------------------------------------------------------- */
+/* --- (c) cool-down -------------------------------------------------------- */
 
 /* From 8 instances at a load that needs 2: the first look wants fewer,
  * and the count holds until a whole cool-down of such looks. */
@@ -385,7 +385,7 @@ static void no_scale_in_within_the_cooldown_of_a_change(void **state)
     scenario_free(&s);
 }
 
-/* --- (d) min and max ------------------------------------------------------- */
+/* --- (d) min and max ------------------------------------------------------ */
 
 static void keeps_within_min_and_max(void **state)
 {
@@ -485,7 +485,7 @@ static void scale_in_drains_and_loses_nothing(void **state)
     scenario_free(&s);
 }
 
-/* --- Queues: workers ------------------------------------------------------- */
+/* --- Queues: workers ------------------------------------------------------ */
 
 static void queue_workers_settle_and_finish_their_tasks(void **state)
 {
@@ -567,6 +567,7 @@ static void ramp_measures_settled_counts_and_prices_them(void **state)
                       "window, cpu %.3f\n", users[i], n, cr->instances,
                       cr->cpu);
         /* The warm-up waited for the autoscaler: one count all window. */
+        assert_false(res.steps[i].unsettled);
         assert_true(cr->instances == floor(cr->instances));
         assert_true(fabs(cr->instances - n) <= 1);
         assert_true(fabs(cr->cpu - users[i] * cpu_s /
@@ -576,10 +577,19 @@ static void ramp_measures_settled_counts_and_prices_them(void **state)
     assert_true(fabs(res.cost - 0.1 * 730 * res.steps[1].comps[0].instances)
                 < 1e-6);
     ramp_result_free(&res);
+
+    /* A delay longer than a warm-up may last: measured, and marked. */
+    s.components[0].autoscale.delay = (sim_ns)(2 * RAMP_SETTLE_MAX_S *
+                                               NS_PER_S);
+    assert_int_equal(ramp_run(&s, 61, &res, NULL, NULL), 0);
+    assert_false(res.steps[0].unsettled);
+    assert_true(res.steps[1].unsettled);
+    assert_true(res.steps[1].comps[0].instances == 1);
+    ramp_result_free(&res);
     scenario_free(&s);
 }
 
-/* --- (e) the loader --------------------------------------------------------- */
+/* --- (e) the loader ------------------------------------------------------- */
 
 /* "t.yaml:LINE:COL:" of the first needle in text, counted here. */
 static void place_of(const char *text, const char *needle, char *out,
