@@ -329,10 +329,19 @@ int autoscale_count(const struct sim *sim, int comp)
 
     if (cs->scale)
         return cs->scale->count;
-    if (c->kind == KIND_QUEUE)
+    switch (c->kind) {
+    case KIND_SERVER:
+    case KIND_SERVICE:
+        return cs->active;
+    case KIND_QUEUE:
         return c->workers;
-    return c->kind == KIND_SERVER || c->kind == KIND_SERVICE ? cs->active
-                                                             : cs->ninst;
+    case KIND_LB:
+        return 1;
+    case KIND_CDN:
+        return sim->nregions;       /* its edges */
+    default:
+        return cs->ninst;           /* a database's nodes, cache shards */
+    }
 }
 
 double autoscale_mean_count(const struct sim *sim, int comp)

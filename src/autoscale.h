@@ -64,7 +64,8 @@ void autoscale_event(struct sim *sim, uint32_t what);
 void autoscale_reset_window(struct sim *sim);
 
 /* Instances (a queue: workers) comp has in service now; for a
- * component that does not autoscale, its fixed count. */
+ * component that does not autoscale, its fixed count: a balancer's 1, a
+ * database's nodes, a cache's shards, a CDN's edges. */
 int autoscale_count(const struct sim *sim, int comp);
 
 /* The same, time-averaged over the current window (so far). */

@@ -145,8 +145,9 @@ static const struct comp_metric comp_metrics[] = {
     {"archsim_component_lag_seconds", "seconds",
      "Replica lag of a database, or how long tasks waited in a queue.", lag},
     {"archsim_component_instances", NULL,
-     "Instances in service (a database's nodes, a queue's workers), "
-     "averaged over the step's window; it moves when they autoscale.",
+     "Instances in service (a database's nodes, a queue's workers, a "
+     "CDN's edges), averaged over the step's window; it moves when they "
+     "autoscale.",
      instances},
 };
 

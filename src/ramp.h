@@ -41,7 +41,8 @@ struct comp_result {
     double oldest;                  /* queues: age of the oldest task, ns */
     double instances;               /* in service, time-averaged: a
                                      * database's nodes, a queue's
-                                     * workers; varies if it autoscales */
+                                     * workers, a CDN's edges; varies if
+                                     * it autoscales */
 };
 
 struct step_result {
