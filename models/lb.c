@@ -1,17 +1,52 @@
 /*
  * lb.c - load balancers. A balancer holds no request: it picks one
  * backend instance by its policy and passes the request there after its
- * added latency. Its backends are every instance of every component it
- * calls; the load of a backend is the requests it holds or queues.
+ * added latency. Its backends are every instance in service of every
+ * component it calls (an autoscaled server's list changes as it scales);
+ * the load of a backend is the requests it holds or queues.
  */
 #include <stdlib.h>
 
 #include "model.h"
 
-static int instances_of(const struct component *c)
+static bool is_server(const struct component *c)
 {
-    return (c->kind == KIND_SERVER || c->kind == KIND_SERVICE ||
-            c->kind == KIND_CACHE) ? c->instances : 1;
+    return c->kind == KIND_SERVER || c->kind == KIND_SERVICE;
+}
+
+/* Every instance c may ever have: an autoscaled server's most. */
+static int slots_of(const struct component *c)
+{
+    if (is_server(c) && component_autoscales(c))
+        return c->autoscale.max;
+    return is_server(c) || c->kind == KIND_CACHE ? c->instances : 1;
+}
+
+/* The instances of component to that take new requests now. A server
+ * set up after its balancer (later in the file) has no pools yet: it
+ * will start with its starting count. */
+static int in_service(const struct sim *sim, int to)
+{
+    const struct component *c = &sim->sc->components[to];
+
+    if (!is_server(c))
+        return slots_of(c);
+    return sim->cs[to].pools ? sim->cs[to].active : component_start_count(c);
+}
+
+void lb_refresh(struct sim *sim, int comp)
+{
+    const struct component *c = &sim->sc->components[comp];
+    struct comp_state *cs = &sim->cs[comp];
+
+    cs->nbackends = 0;
+    for (int j = 0; j < c->ncalls; j++) {
+        int to = c->calls[j];
+        int k = in_service(sim, to);
+
+        for (int i = 0; i < k; i++)
+            cs->backends[cs->nbackends++] = ((uint32_t)to << 16) | (uint32_t)i;
+    }
 }
 
 /* What the rate limit's bucket holds: a tenth of a second's worth. */
@@ -27,18 +62,12 @@ int lb_init(struct sim *sim, int comp)
     int n = 0;
 
     for (int j = 0; j < c->ncalls; j++)
-        n += instances_of(&sim->sc->components[c->calls[j]]);
+        n += slots_of(&sim->sc->components[c->calls[j]]);
     cs->backends = calloc((size_t)n + 1, sizeof *cs->backends);
     if (!cs->backends)
         return -1;
     cs->rate_tokens = rate_burst(c);    /* a fresh bucket starts full */
-    for (int j = 0; j < c->ncalls; j++) {
-        int to = c->calls[j];
-        int k = instances_of(&sim->sc->components[to]);
-
-        for (int i = 0; i < k; i++)
-            cs->backends[cs->nbackends++] = ((uint32_t)to << 16) | (uint32_t)i;
-    }
+    lb_refresh(sim, comp);
     return 0;
 }
 

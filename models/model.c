@@ -51,6 +51,7 @@ int model_alloc_pools(struct sim *sim, int comp, int ninst, int outer,
     struct comp_state *cs = &sim->cs[comp];
 
     cs->ninst = ninst;
+    cs->active = ninst;
     cs->pools = calloc((size_t)ninst * POOLS_PER_INST, sizeof *cs->pools);
     cs->dead = calloc((size_t)ninst, sizeof *cs->dead);
     cs->dead_at = calloc((size_t)ninst, sizeof *cs->dead_at);
@@ -108,6 +109,7 @@ void model_free_state(struct sim *sim, int comp)
     free(cs->dead_at);
     free(cs->apply_until);
     free(cs->backends);
+    free(cs->scale);
     free(cs->st.resp);
     free(cs->timers.items);
     free(cs->breakers);
@@ -119,6 +121,7 @@ void model_free_state(struct sim *sim, int comp)
     cs->dead_at = NULL;
     cs->apply_until = NULL;
     cs->backends = NULL;
+    cs->scale = NULL;
     cs->st.resp = NULL;
 }
 

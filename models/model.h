@@ -38,6 +38,10 @@ void cache_step(struct sim *sim, uint32_t r);
 void queue_step(struct sim *sim, uint32_t r);
 void cdn_step(struct sim *sim, uint32_t r);
 
+/* Rebuild balancer comp's backends from the instances now in service
+ * of what it calls (after an autoscaled server scaled). */
+void lb_refresh(struct sim *sim, int comp);
+
 /* The sink (KIND_SINK): a call into a partition arrives and waits there
  * for its caller's timeout; an abandoned call comes back to it and ends. */
 void sink_step(struct sim *sim, uint32_t r);

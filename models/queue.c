@@ -22,7 +22,8 @@ int queue_init(struct sim *sim, int comp)
                                              : (int32_t)c->max_depth;
 
     /* The workers are the outer pool; waiting for one is the queue. */
-    return model_alloc_pools(sim, comp, 1, c->workers, depth, 0, 0);
+    return model_alloc_pools(sim, comp, 1, component_start_count(c), depth,
+                             0, 0);
 }
 
 static void publish(struct sim *sim, uint32_t r)

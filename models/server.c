@@ -32,10 +32,14 @@ int server_init(struct sim *sim, int comp)
 {
     const struct component *c = &sim->sc->components[comp];
     struct comp_state *cs = &sim->cs[comp];
+    /* An autoscaled server has pools for its most instances from the
+     * start; the first ones in service take the requests. */
+    int slots = component_autoscales(c) ? c->autoscale.max : c->instances;
 
-    if (model_alloc_pools(sim, comp, c->instances, c->threads, c->backlog,
+    if (model_alloc_pools(sim, comp, slots, c->threads, c->backlog,
                           c->cores, 0) < 0)
         return -1;
+    cs->active = component_start_count(c);
     for (int j = 0; j < c->ncalls; j++)
         if (takes_tasks(&sim->sc->components[c->calls[j]]))
             cs->calls_take_tasks = true;
@@ -263,7 +267,8 @@ void server_step(struct sim *sim, uint32_t r)
 
     switch (q->phase) {
     case PHASE_ARRIVE:
-        q->inst[q->depth] = (uint16_t)next_turn(&cs->rr, (uint32_t)cs->ninst);
+        q->inst[q->depth] = (uint16_t)next_turn(&cs->rr,
+                                                (uint32_t)cs->active);
         arrive(sim, r);
         break;
     case SERVER_PHASE_CHOSEN:

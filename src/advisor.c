@@ -324,7 +324,11 @@ static void describe(char *buf, size_t len, const struct scenario *sc, int c)
 {
     const struct component *comp = &sc->components[c];
 
-    if (is_server(comp->kind))
+    if (is_server(comp->kind) && component_autoscales(comp))
+        snprintf(buf, len, "%s (%s, %d to %d x %s, autoscaled)", comp->name,
+                 kind_name(comp->kind), comp->autoscale.min,
+                 comp->autoscale.max, comp->size);
+    else if (is_server(comp->kind))
         snprintf(buf, len, "%s (%s, %d x %s)", comp->name,
                  kind_name(comp->kind), comp->instances, comp->size);
     else if (comp->kind == KIND_DATABASE && comp->replicas > 0)
@@ -337,6 +341,9 @@ static void describe(char *buf, size_t len, const struct scenario *sc, int c)
     else if (comp->kind == KIND_CACHE)
         snprintf(buf, len, "%s (cache, %d shard%s)", comp->name,
                  comp->instances, comp->instances == 1 ? "" : "s");
+    else if (comp->kind == KIND_QUEUE && component_autoscales(comp))
+        snprintf(buf, len, "%s (queue, %d to %d workers, autoscaled)",
+                 comp->name, comp->autoscale.min, comp->autoscale.max);
     else if (comp->kind == KIND_QUEUE)
         snprintf(buf, len, "%s (queue, %d workers)", comp->name,
                  comp->workers);
@@ -677,6 +684,25 @@ static void remedy_instances(struct advice_remedy *out, int *n, int max,
              monthly(comp->price_hour) * comp->instances);
 }
 
+/* An autoscaled server or queue: room to scale further. Applied, the
+ * remedy doubles autoscale.max (see advisor_apply). */
+static void remedy_scale_max(struct advice_remedy *out, int *n, int max,
+                             const struct scenario *sc, int c,
+                             enum remedy_kind kind)
+{
+    const struct component *comp = &sc->components[c];
+    const char *what = comp->kind == KIND_QUEUE ? "workers" : "instances";
+    struct advice_remedy *r = add_remedy(out, n, max, kind, c);
+
+    if (!r)
+        return;
+    snprintf(r->what, sizeof r->what, "autoscaling of %s up to %d %s",
+             comp->name, comp->autoscale.max * 2, what);
+    snprintf(r->text, sizeof r->text, "a higher autoscale.max for %s (%d "
+             "to %d %s): it scales out to meet the load, up to its max.",
+             comp->name, comp->autoscale.max, comp->autoscale.max * 2, what);
+}
+
 static void server_remedies(const struct scenario *sc,
                             const struct step_result *st,
                             const struct advice_neck *neck,
@@ -696,6 +722,11 @@ static void server_remedies(const struct scenario *sc,
         snprintf(r->text, sizeof r->text, "more threads for %s (%d to "
                  "%d): they are held while its cores are only %.0f%% busy.",
                  comp->name, comp->threads, comp->threads * 2, pct(cr->cpu));
+    }
+    if (component_autoscales(comp)) {
+        remedy_scale_max(out, n, max, sc, c, REM_MORE_INSTANCES);
+        remedy_size(out, n, max, sc, c);
+        return;
     }
     if (comp->instances == 1) {
         if (comp->cores < 8) {
@@ -844,6 +875,9 @@ static void remedy_shrink(const struct scenario *sc,
                                                    : comp->instances - 1;
         double cost = monthly(comp->price_hour) * machines;
 
+        /* An autoscaler shrinks its own component already. */
+        if (component_autoscales(comp))
+            continue;
         if (machines >= 1 && comp->kind != KIND_CDN && cost > best_cost) {
             best = c;
             best_cost = cost;
@@ -935,6 +969,8 @@ int advisor_remedies(const struct scenario *sc, const struct step_result *st,
             snprintf(r->text, sizeof r->text, "a broker that takes twice "
                      "the publishes (%.0f/s to %.0f/s).", c->max_rate,
                      c->max_rate * 2);
+        } else if (component_autoscales(c)) {
+            remedy_scale_max(out, &n, max, sc, neck->comp, REM_MORE_WORKERS);
         } else if ((r = add_remedy(out, &n, max, REM_MORE_WORKERS,
                                    neck->comp))) {
             snprintf(r->what, sizeof r->what, "%d %s workers",
@@ -1096,6 +1132,26 @@ static int apply_size(struct component *c)
     return component_apply_size(c);
 }
 
+/* Twice the instances, shards or workers; for a component that
+ * autoscales, twice the most it may scale to. */
+static int apply_more(struct component *c, enum remedy_kind kind)
+{
+    if (component_autoscales(c)) {
+        if (c->autoscale.max > 5000)
+            return -1;
+        c->autoscale.max *= 2;
+        return 0;
+    }
+    if (kind == REM_MORE_WORKERS) {
+        c->workers *= 2;
+        return 0;
+    }
+    if (c->instances > 5000)
+        return -1;
+    c->instances *= 2;
+    return 0;
+}
+
 int advisor_apply(struct scenario *sc, const struct advice_remedy *rem)
 {
     char err[512];
@@ -1115,11 +1171,9 @@ int advisor_apply(struct scenario *sc, const struct advice_remedy *rem)
                  ? 0 : apply_front(sc, KIND_LB, "lb", rem->comp);
         break;
     case REM_MORE_INSTANCES:
+    case REM_MORE_WORKERS:
     case REM_CACHE_SHARDS:
-        if (c && c->instances <= 5000) {
-            c->instances *= 2;
-            rc = 0;
-        }
+        rc = c ? apply_more(c, rem->kind) : -1;
         break;
     case REM_MORE_THREADS:
         if (c) {
@@ -1150,12 +1204,6 @@ int advisor_apply(struct scenario *sc, const struct advice_remedy *rem)
         break;
     case REM_QUEUE:
         rc = c ? apply_queue(sc, rem->comp, (int)rem->param) : -1;
-        break;
-    case REM_MORE_WORKERS:
-        if (c) {
-            c->workers *= 2;
-            rc = 0;
-        }
         break;
     case REM_BROKER_RATE:
         if (c) {
@@ -1482,6 +1530,16 @@ static void station(const struct scenario *sc, const struct step_result *st,
                  "explains");
 }
 
+/* Instances of a server (workers of a queue) in the window: an
+ * autoscaled one's mean, which is whole once it has settled. */
+static int copies_of(const struct component *comp,
+                     const struct comp_result *cr)
+{
+    if (component_autoscales(comp) && cr->instances >= 1)
+        return (int)lround(cr->instances);
+    return comp->kind == KIND_QUEUE ? comp->workers : comp->instances;
+}
+
 int advisor_theory(const struct scenario *sc, const struct step_result *st,
                    struct station_theory *out, int max)
 {
@@ -1500,8 +1558,9 @@ int advisor_theory(const struct scenario *sc, const struct step_result *st,
                          ((double)st->window / NS_PER_S);
             if (served <= 0 || comp->cores <= 0)
                 continue;
-            station(sc, st, c, "cores", comp->instances, comp->cores, served,
-                    cr->cpu, cr->waiting, server_cv2(sc, c), &out[n++]);
+            station(sc, st, c, "cores", copies_of(comp, cr), comp->cores,
+                    served, cr->cpu, cr->waiting, server_cv2(sc, c),
+                    &out[n++]);
             break;
         case KIND_DATABASE:
             /* Arrivals per node are not measured: one node only. */
@@ -1519,8 +1578,9 @@ int advisor_theory(const struct scenario *sc, const struct step_result *st,
         case KIND_QUEUE:
             if (cr->throughput <= 0)
                 continue;
-            station(sc, st, c, "workers", 1, comp->workers, cr->throughput,
-                    cr->pool, cr->depth, dist_cv2(comp), &out[n++]);
+            station(sc, st, c, "workers", 1, copies_of(comp, cr),
+                    cr->throughput, cr->pool, cr->depth, dist_cv2(comp),
+                    &out[n++]);
             break;
         default:
             break;

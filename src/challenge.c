@@ -1355,7 +1355,7 @@ int challenge_grade(const struct challenge *ch, const struct scenario *design,
     }
     for (int i = 0; i < g->nobjectives; i++)
         met = met && g->objectives[i].met;
-    g->cost = scenario_monthly_cost(&g->graded);
+    g->cost = g->result.cost;       /* autoscaled as the ramp ran */
     g->budget = ch->budget;
     g->cost_points = g->cost <= g->budget ? PTS_COST : 0;
     check_rules(ch, g);

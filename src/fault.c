@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "autoscale.h"
 #include "model.h"
 #include "sim.h"
 
@@ -48,22 +49,6 @@ static void tell(struct sim *sim, bool start, const struct fault *ft,
     sim->note(sim->note_arg, sim->now, text);
 }
 
-/* Change a pool's capacity; waiters take the units that appear. */
-static void pool_set_cap(struct sim *sim, struct pool *p, int cap)
-{
-    pool_touch(sim, p);
-    p->cap = cap;
-    while (p->busy < p->cap && p->waiting > 0) {
-        uint32_t r = p->head;
-
-        p->head = sim->reqs[r].next;
-        p->waiting--;
-        p->busy++;
-        p->grants++;
-        sim_resume(sim, r);
-    }
-}
-
 static int region_index(const struct scenario *sc, const char *name)
 {
     for (int i = 0; i < sc->nregions; i++)
@@ -77,7 +62,7 @@ static int live_instance(const struct sim *sim, int comp)
 {
     const struct comp_state *cs = &sim->cs[comp];
 
-    for (int i = 0; i < cs->ninst; i++)
+    for (int i = 0; i < cs->active; i++)
         if (!cs->dead || !cs->dead[i])
             return i;
     return -1;
@@ -177,7 +162,7 @@ static void apply_other(struct sim *sim, struct fault *ft, bool start)
     case FAIL_WORKERS:
         if (c->kind == KIND_QUEUE)
             pool_set_cap(sim, &cs->pools[POOL_OUTER],
-                         start ? 0 : c->workers);
+                         start ? 0 : autoscale_count(sim, ft->target));
         break;
     case FAIL_SLOW:
         cs->slow = start ? ft->f.factor : 1.0;

@@ -458,8 +458,15 @@ static int cmd_check(int argc, char **argv)
     for (int i = 0; i < sc.ncomponents; i++) {
         const struct component *c = &sc.components[i];
 
+        bool scaled = component_autoscales(c);
+
         printf("  %s%*s %-8s x%d", c->name, pad_to(c->name, 20), "",
-               kind_name(c->kind), c->instances);
+               kind_name(c->kind), scaled && c->kind != KIND_QUEUE
+                   ? component_start_count(c) : c->instances);
+        if (scaled)
+            printf(" (%s %d-%d, autoscaled)", c->kind == KIND_QUEUE
+                   ? "workers" : "instances", c->autoscale.min,
+                   c->autoscale.max);
         for (int j = 0; j < c->ncalls; j++)
             printf("%s%s", j ? ", " : "  -> ", c->call_names[j]);
         printf("\n");

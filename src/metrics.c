@@ -118,6 +118,10 @@ static double hits(const struct comp_result *cr)
     return cr->hit_ratio >= 0 ? cr->hit_ratio : NAN;
 }
 static double lag(const struct comp_result *cr) { return cr->lag_mean / 1e9; }
+static double instances(const struct comp_result *cr)
+{
+    return cr->instances;
+}
 
 static const struct comp_metric comp_metrics[] = {
     {"archsim_component_utilisation_ratio", "ratio",
@@ -140,6 +144,11 @@ static const struct comp_metric comp_metrics[] = {
      "Cache or CDN hits over lookups (NaN where it does not apply).", hits},
     {"archsim_component_lag_seconds", "seconds",
      "Replica lag of a database, or how long tasks waited in a queue.", lag},
+    {"archsim_component_instances", NULL,
+     "Instances in service (a database's nodes, a queue's workers, a "
+     "CDN's edges), averaged over the step's window; it moves when they "
+     "autoscale.",
+     instances},
 };
 
 static void write_components(FILE *out, const struct scenario *sc,

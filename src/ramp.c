@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autoscale.h"
 #include "ramp.h"
 
 /* Requests wanted per batch: ten batches give a p99 from the slowest
@@ -16,6 +17,7 @@
 #define MIN_P99_SAMPLES 200                 /* fewer: the p99 is unknown */
 #define MAX_BATCH_ARRIVALS 40000.0
 #define MAX_STEPS       1000
+
 
 /* Student's t at 97.5% for RAMP_BATCHES - 1 = 9 degrees of freedom. */
 #define T_975_9 2.262
@@ -57,12 +59,15 @@ static double busiest(double a, double b)
 
 /* Utilisation of each kind of pool: the mean over instances, and for
  * databases the busiest node (a hot primary is not hidden by idle
- * replicas). */
+ * replicas). An autoscaled server's mean is over the instances it had
+ * in service on average (out->instances), draining ones' work added. */
 static void pool_figures(const struct sim *sim, int c, double window,
                          struct comp_result *out)
 {
     const struct comp_state *cs = &sim->cs[c];
     bool per_node = sim->sc->components[c].kind == KIND_DATABASE;
+    bool queue = sim->sc->components[c].kind == KIND_QUEUE;
+    double n = cs->scale && !queue ? out->instances : cs->ninst;
 
     for (int i = 0; i < cs->ninst; i++) {
         const struct pool *p = &cs->pools[i * POOLS_PER_INST];
@@ -75,8 +80,8 @@ static void pool_figures(const struct sim *sim, int c, double window,
             out->cpu = busiest(out->cpu, cores);
             out->lock = busiest(out->lock, lock);
         } else {
-            out->pool += outer / cs->ninst;
-            out->cpu += cores / cs->ninst;
+            out->pool += outer / n;
+            out->cpu += cores / n;
         }
         for (int k = 0; k < POOLS_PER_INST; k++)
             out->waiting += p[k].wait_area / window;
@@ -89,6 +94,12 @@ static void queue_figures(const struct sim *sim, int c, double window,
 {
     const struct pool *workers = &sim->cs[c].pools[POOL_OUTER];
 
+    /* Autoscaled workers: over those there were on average, not the
+     * pool's capacity at the end. */
+    if (sim->cs[c].scale && out->instances > 0) {
+        out->pool = workers->busy_area / (window * out->instances);
+        out->util = busiest(out->pool, busiest(out->cpu, out->lock));
+    }
     out->depth = workers->wait_area / window;
     if (workers->waiting > 0)
         out->oldest = (double)(sim->now - sim->reqs[workers->head].start);
@@ -103,7 +114,7 @@ void ramp_comp_figures(const struct sim *sim, int c, double window_s,
     uint64_t errors = 0;
 
     memset(out, 0, sizeof *out);
-    out->instances = cs->ninst;
+    out->instances = autoscale_mean_count(sim, c);
     pool_figures(sim, c, window, out);
     if (sim->sc->components[c].kind == KIND_QUEUE)
         queue_figures(sim, c, window, out);
@@ -237,6 +248,17 @@ static void set_tracing(struct sim *sim, sim_ns batch, double users)
         sim->tracer->every = every < 1 ? 1 : (uint32_t)every;
 }
 
+/* The longest warm-up autoscalers may have to settle at users. */
+static sim_ns settle_time(const struct sim *sim, double users)
+{
+    double rate = users_rate(sim->sc, users);
+    double ns = RAMP_SETTLE_MAX_S * NS_PER_S;
+
+    if (rate > 0 && RAMP_SETTLE_MAX_REQUESTS / rate * NS_PER_S < ns)
+        ns = RAMP_SETTLE_MAX_REQUESTS / rate * NS_PER_S;
+    return (sim_ns)ns;
+}
+
 int step_begin(struct step_run *run, struct sim *sim, double users)
 {
     memset(run, 0, sizeof *run);
@@ -253,7 +275,19 @@ int step_begin(struct step_run *run, struct sim *sim, double users)
     sim_set_users(sim, users);
     run->phase = 0;                 /* warm-up first */
     run->phase_end = sim->now + run->batch;
+    run->began = sim->now;
+    run->settle_by = sim->now + settle_time(sim, users);
     return 0;
+}
+
+/* The warm-up goes on a batch at a time while an autoscaler is still
+ * moving, so that each step measures the count the load settles at
+ * (the ramp is a sweep of steady states, each step a few seconds to a
+ * few minutes, shorter than a provisioning delay). */
+static bool still_settling(const struct step_run *run)
+{
+    return run->phase == 0 && run->sim->now < run->settle_by &&
+           !autoscale_settled(run->sim, run->began);
 }
 
 /* The warm-up or a batch has ended: start the next one. */
@@ -262,6 +296,7 @@ static void next_phase(struct step_run *run)
     struct sim *sim = run->sim;
 
     if (run->phase == 0) {
+        run->unsettled = !autoscale_settled(sim, run->began);
         sim_reset_window(sim);
     } else {
         hist_since(run->part, sim_latency_all(sim), run->before);
@@ -281,7 +316,10 @@ int step_advance(struct step_run *run, uint64_t max_events)
         if (!sim_run_events(run->sim, run->phase_end, max_events))
             return 0;
         max_events -= run->sim->events - before;
-        next_phase(run);
+        if (still_settling(run))
+            run->phase_end += run->batch;
+        else
+            next_phase(run);
         if (max_events == 0)
             return run->phase > RAMP_BATCHES;
     }
@@ -295,6 +333,7 @@ void step_finish(struct step_run *run, struct step_result *out)
 
     sim_flush_areas(sim);
     out->users = run->users;
+    out->unsettled = run->unsettled;
     out->window = sim->now - sim->window_start;
     window_s = (double)out->window / NS_PER_S;
     end_figures(sim, out, window_s);
@@ -361,6 +400,39 @@ void step_judge(const struct scenario *sc, struct step_result *st)
     }
 }
 
+double step_monthly_cost(const struct scenario *sc,
+                         const struct step_result *st)
+{
+    double *instances = malloc(((size_t)sc->ncomponents + 1) *
+                               sizeof *instances);
+    double cost;
+
+    /* Without memory for the figures, the cost at the starting counts. */
+    if (!instances || !st->comps) {
+        free(instances);
+        return scenario_monthly_cost(sc);
+    }
+    for (int c = 0; c < sc->ncomponents; c++)
+        instances[c] = st->comps[c].instances;
+    cost = scenario_monthly_cost_scaled(sc, instances);
+    free(instances);
+    return cost;
+}
+
+/* The cost at the ramp's target: at the last step not past it. */
+static double target_cost(const struct scenario *sc,
+                          const struct ramp_result *res)
+{
+    int at = 0;
+
+    for (int i = 0; i < res->nsteps; i++)
+        if (res->steps[i].users <= sc->ramp.target * (1 + 1e-9))
+            at = i;
+    if (res->nsteps == 0)
+        return scenario_monthly_cost(sc);
+    return step_monthly_cost(sc, &res->steps[at]);
+}
+
 void ramp_summarise(const struct scenario *sc, struct ramp_result *res)
 {
     res->first_broken = -1;
@@ -372,7 +444,7 @@ void ramp_summarise(const struct scenario *sc, struct ramp_result *res)
         }
         res->capacity = res->steps[i].users;
     }
-    res->cost = scenario_monthly_cost(sc);
+    res->cost = target_cost(sc, res);
     res->budget_ok = sc->objectives.budget <= 0 ||
                      res->cost <= sc->objectives.budget;
     res->target_holds = res->budget_ok &&

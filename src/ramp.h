@@ -18,6 +18,11 @@
 
 #define RAMP_BATCHES 10
 
+/* How long a step may warm up while its autoscalers settle: at most
+ * this much simulated time, and at most this many requests. */
+#define RAMP_SETTLE_MAX_S        1800.0
+#define RAMP_SETTLE_MAX_REQUESTS 4e6
+
 struct comp_result {
     double util;                    /* the busiest of its resources, 0..1 */
     double cpu;                     /* core time busy / core time */
@@ -36,7 +41,10 @@ struct comp_result {
     double lag_mean, lag_max;       /* replica lag, or queue wait (ns) */
     double depth;                   /* queues: mean tasks waiting */
     double oldest;                  /* queues: age of the oldest task, ns */
-    int instances;
+    double instances;               /* in service, time-averaged: a
+                                     * database's nodes, a queue's
+                                     * workers, a CDN's edges; varies if
+                                     * it autoscales */
 };
 
 struct step_result {
@@ -57,6 +65,8 @@ struct step_result {
     int bottleneck;                 /* component index, -1 if none */
     double bottleneck_util;
     bool holds;                     /* latency and error objectives */
+    bool unsettled;                 /* measured before its autoscalers
+                                     * settled (the warm-up's bound) */
     const char *broken;             /* "p99" or "errors" when not holds */
     /* Where the time of traced requests went, per request kind and, at
      * REQ_KIND_COUNT, over all kinds; arrays owned. */
@@ -95,14 +105,22 @@ int ramp_run(const struct scenario *sc, uint64_t seed,
 void ramp_result_free(struct ramp_result *res);
 
 /* Fill in capacity, first broken step, cost and verdicts from res's
- * judged steps (in rising order of users). */
+ * judged steps (in rising order of users). The cost prices autoscaled
+ * servers at their mean instances in the step at the ramp's target. */
 void ramp_summarise(const struct scenario *sc, struct ramp_result *res);
+
+/* Monthly cost of sc with autoscaled servers priced at their mean
+ * instances in step st (measured on sc). */
+double step_monthly_cost(const struct scenario *sc,
+                         const struct step_result *st);
 
 /*
  * Measuring one step on an existing engine, in slices so that a terminal
  * interface stays responsive: step_begin sets the users and plans the
- * warm-up and batches; step_advance runs at most max_events events and
- * returns 1 once the step is measured; step_finish fills out (whose comps
+ * warm-up and batches (a design that autoscales warms up until its
+ * autoscalers have settled at the new load, within bounds);
+ * step_advance runs at most max_events events and returns 1 once the
+ * step is measured; step_finish fills out (whose comps
  * array the caller allocates, one per component). A step_run is owned by
  * its caller; step_begin allocates nothing that step_finish does not free.
  */
@@ -115,6 +133,9 @@ struct step_run {
     struct hist *before;            /* end-to-end histogram at batch start */
     struct hist *part;
     double batch_p99[RAMP_BATCHES];
+    sim_ns began;                   /* when the step's users were set */
+    sim_ns settle_by;               /* the warm-up's end at the latest */
+    bool unsettled;                 /* the warm-up ended at settle_by */
 };
 
 int step_begin(struct step_run *run, struct sim *sim, double users);

@@ -98,7 +98,31 @@ budget:
     }
 }
 
+/* Whether any component of sc autoscales (its counts are then shown). */
+static bool autoscaled(const struct scenario *sc)
+{
+    for (int c = 0; c < sc->ncomponents; c++)
+        if (component_autoscales(&sc->components[c]))
+            return true;
+    return false;
+}
+
 /* --- Table --------------------------------------------------------------- */
+
+/* The mean counts in service of the autoscaled components, in file
+ * order: "4.2/12". */
+static void scaled_cell(char *buf, size_t len, const struct scenario *sc,
+                        const struct step_result *st)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (int c = 0; c < sc->ncomponents && used < len; c++)
+        if (component_autoscales(&sc->components[c]))
+            used += (size_t)snprintf(buf + used, len - used, "%s%.3g",
+                                     used ? "/" : "",
+                                     st->comps[c].instances);
+}
 
 /* The p99 with the half-width of its 95% interval, or why it is not
  * known. */
@@ -131,7 +155,7 @@ static void write_table_row(FILE *out, const struct scenario *sc,
                             const struct step_result *st)
 {
     char users[16], offered[16], done[16], p50[16], p95[16], p99[64];
-    char neck[NAME_BYTES + 16];
+    char neck[NAME_BYTES + 16], scaled[64];
 
     format_count(users, sizeof users, st->users);
     format_count(offered, sizeof offered, st->offered);
@@ -144,9 +168,33 @@ static void write_table_row(FILE *out, const struct scenario *sc,
         snprintf(p50, sizeof p50, "-");
         snprintf(p95, sizeof p95, "-");
     }
-    fprintf(out, "%6s %7s %7s %7s %7s  %-17s %6.2f%%  %s%s\n",
-            users, offered, done, p50, p95, p99, st->error_frac * 100, neck,
-            st->holds ? "" : "  <- broken");
+    fprintf(out, "%6s %7s %7s %7s %7s  %-17s %6.2f%%  ",
+            users, offered, done, p50, p95, p99, st->error_frac * 100);
+    if (autoscaled(sc)) {
+        scaled_cell(scaled, sizeof scaled, sc, st);
+        if (st->unsettled)
+            strncat(scaled, "~", sizeof scaled - strlen(scaled) - 1);
+        fprintf(out, "%-9s ", scaled);
+    }
+    fprintf(out, "%s%s\n", neck, st->holds ? "" : "  <- broken");
+}
+
+/* "autoscaled: api (instances), jobs (workers)", naming the columns of
+ * the scaled cell. */
+static void write_scaled_names(FILE *out, const struct scenario *sc)
+{
+    const char *sep = "autoscaled, mean in service:";
+
+    for (int c = 0; c < sc->ncomponents; c++) {
+        const struct component *comp = &sc->components[c];
+
+        if (!component_autoscales(comp))
+            continue;
+        fprintf(out, "%s %s (%s)", sep, comp->name,
+                comp->kind == KIND_QUEUE ? "workers" : "instances");
+        sep = ",";
+    }
+    fputc('\n', out);
 }
 
 static void write_table_head(FILE *out, const struct scenario *sc,
@@ -160,9 +208,16 @@ static void write_table_head(FILE *out, const struct scenario *sc,
             sc->user_model == USERS_CLOSED ? "closed" : "open");
     if (sc->user_model == USERS_CLOSED)
         fprintf(out, ", think %s", think);
-    fprintf(out, ", $%.0f/month\n\n", scenario_monthly_cost(sc));
-    fprintf(out, "%6s %7s %7s %7s %7s  %-17s %7s  %s\n", "users", "sent/s",
-            "done/s", "p50", "p95", "p99 ±95% CI", "errors", "bottleneck");
+    fprintf(out, ", $%.0f/month%s\n", scenario_monthly_cost(sc),
+            autoscaled(sc) ? " at the starting counts" : "");
+    if (autoscaled(sc))
+        write_scaled_names(out, sc);
+    fputc('\n', out);
+    fprintf(out, "%6s %7s %7s %7s %7s  %-17s %7s  ", "users", "sent/s",
+            "done/s", "p50", "p95", "p99 ±95% CI", "errors");
+    if (autoscaled(sc))
+        fprintf(out, "%-9s ", "scaled");
+    fputs("bottleneck\n", out);
 }
 
 /* Where the time went at the knee (the first broken step, else the
@@ -195,6 +250,15 @@ static void write_time_split(FILE *out, const struct scenario *sc,
     }
 }
 
+static int unsettled_steps(const struct ramp_result *res)
+{
+    int n = 0;
+
+    for (int i = 0; i < res->nsteps; i++)
+        n += res->steps[i].unsettled;
+    return n;
+}
+
 static void write_table_end(FILE *out, const struct scenario *sc,
                             const struct ramp_result *res)
 {
@@ -203,6 +267,15 @@ static void write_table_end(FILE *out, const struct scenario *sc,
     report_verdict(verdict, sizeof verdict, sc, res);
     format_count(target, sizeof target, sc->ramp.target);
     fprintf(out, "\n%s\n", verdict);
+    if (unsettled_steps(res) > 0)
+        fprintf(out, "~ %d step%s measured before the autoscalers "
+                "settled: a warm-up stops at %.0f simulated minutes or "
+                "%.0fM requests\n", unsettled_steps(res),
+                unsettled_steps(res) == 1 ? " was" : "s were",
+                RAMP_SETTLE_MAX_S / 60, RAMP_SETTLE_MAX_REQUESTS / 1e6);
+    if (autoscaled(sc))
+        fprintf(out, "cost at %s users, autoscaled as measured: "
+                "$%.0f/month\n", target, res->cost);
     fprintf(out, "objectives at %s users: %s\n", target,
             res->target_holds ? "hold" : "broken");
     write_time_split(out, sc, res);
@@ -226,11 +299,22 @@ static void csv_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void write_csv_head(FILE *out)
+/* One more column per autoscaled component: "instances_api". */
+static void write_csv_head(FILE *out, const struct scenario *sc)
 {
+    char name[NAME_BYTES + 16];
+
     fprintf(out, "users,offered_rps,completed_rps,p50_ms,p95_ms,p99_ms,"
                  "p99_lo_ms,p99_hi_ms,p99_known,errors_pct,bottleneck,"
-                 "bottleneck_util_pct,holds\n");
+                 "bottleneck_util_pct,holds");
+    for (int c = 0; c < sc->ncomponents; c++) {
+        if (!component_autoscales(&sc->components[c]))
+            continue;
+        snprintf(name, sizeof name, "instances_%s", sc->components[c].name);
+        fputc(',', out);
+        csv_string(out, name);
+    }
+    fputc('\n', out);
 }
 
 /* An unknown p99 is an empty field, never a precise-looking figure. */
@@ -246,8 +330,12 @@ static void write_csv_row(FILE *out, const struct scenario *sc,
         fputs(",,,false,", out);
     fprintf(out, "%.4f,", st->error_frac * 100);
     csv_string(out, comp_name(sc, st->bottleneck));
-    fprintf(out, ",%.1f,%s\n", st->bottleneck_util * 100,
+    fprintf(out, ",%.1f,%s", st->bottleneck_util * 100,
             st->holds ? "true" : "false");
+    for (int c = 0; c < sc->ncomponents; c++)
+        if (component_autoscales(&sc->components[c]))
+            fprintf(out, ",%.3f", st->comps[c].instances);
+    fputc('\n', out);
 }
 
 /* --- JSON ---------------------------------------------------------------- */
@@ -286,6 +374,8 @@ static void write_json_comp(FILE *out, const struct scenario *sc, int c,
     json_number(out, cr->cpu);
     fputs(",\"pool\":", out);
     json_number(out, cr->pool);
+    fputs(",\"instances\":", out);
+    json_number(out, cr->instances);
     fputs(",\"waiting\":", out);
     json_number(out, cr->waiting);
     fputs(",\"throughput\":", out);
@@ -335,8 +425,12 @@ static void write_json_step(FILE *out, const struct scenario *sc,
                 (unsigned long long)st->by_cause[k]);
     fputs("},\"bottleneck\":", out);
     json_string(out, comp_name(sc, st->bottleneck));
-    fprintf(out, ",\"bottleneck_util\":%.4f,\"holds\":%s,\"components\":[",
+    fprintf(out, ",\"bottleneck_util\":%.4f,\"holds\":%s,",
             st->bottleneck_util, st->holds ? "true" : "false");
+    if (autoscaled(sc))
+        fprintf(out, "\"autoscalers_settled\":%s,",
+                st->unsettled ? "false" : "true");
+    fputs("\"components\":[", out);
     for (int c = 0; c < sc->ncomponents; c++) {
         if (c)
             fputc(',', out);
@@ -431,7 +525,7 @@ int report_begin(FILE *out, enum report_format format,
                  const struct scenario *sc, uint64_t seed)
 {
     if (format == FORMAT_CSV)
-        write_csv_head(out);
+        write_csv_head(out, sc);
     else if (format == FORMAT_JSON)
         write_json_head(out, sc, seed);
     else

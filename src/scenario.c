@@ -120,6 +120,20 @@ const struct field scenario_fields[] = {
      "workers consuming tasks, one task each at a time"},
     {"task", FT_DURATION, OFF(task_time), K(QUEUE), 0, DAY_NS,
      "time a worker spends on one task"},
+
+    /* Autoscaling: of a server's instances, of a queue's workers. */
+    {"autoscale.target", FT_FRACTION, OFF(autoscale.target), K_SCALABLE,
+     0.01, 0.99, "utilisation to keep: of the cores, or of the workers"},
+    {"autoscale.min", FT_INT, OFF(autoscale.min), K_SCALABLE, 1, 10000,
+     "fewest instances (queue: workers) autoscaling keeps"},
+    {"autoscale.max", FT_INT, OFF(autoscale.max), K_SCALABLE, 0, 10000,
+     "most instances (queue: workers); 0 turns autoscaling off"},
+    {"autoscale.cooldown", FT_DURATION, OFF(autoscale.cooldown), K_SCALABLE,
+     0, DAY_NS, "after a scaling action, time before any scale-in"},
+    {"autoscale.delay", FT_DURATION, OFF(autoscale.delay), K_SCALABLE,
+     0, DAY_NS, "provisioning: from ordering more to their first request"},
+    {"autoscale.interval", FT_DURATION, OFF(autoscale.interval), K_SCALABLE,
+     NS_PER_S, 3600.0 * NS_PER_S, "time between looks at the utilisation"},
 };
 
 const size_t scenario_nfields =
@@ -270,6 +284,10 @@ void component_defaults(struct component *c, enum comp_kind kind)
     c->instances = 1;
     c->dist = DIST_EXPONENTIAL;
     c->cv = 1.0;
+    c->autoscale = (struct autoscale){
+        .target = 0.6, .min = 1, .max = 0, .cooldown = 60 * NS_PER_S,
+        .delay = 90 * NS_PER_S, .interval = 10 * NS_PER_S,
+    };
 
     switch (kind) {
     case KIND_SERVER:
@@ -402,6 +420,25 @@ int scenario_find(const struct scenario *s, const char *name)
         if (strcmp(s->components[i].name, name) == 0)
             return i;
     return -1;
+}
+
+bool component_autoscales(const struct component *c)
+{
+    bool scalable = c->kind == KIND_SERVER || c->kind == KIND_SERVICE ||
+                    c->kind == KIND_QUEUE;
+
+    return scalable && c->autoscale.max > 0;
+}
+
+int component_start_count(const struct component *c)
+{
+    int n = c->kind == KIND_QUEUE ? c->workers : c->instances;
+
+    if (!component_autoscales(c))
+        return n;
+    if (n < c->autoscale.min)
+        n = c->autoscale.min;
+    return n > c->autoscale.max ? c->autoscale.max : n;
 }
 
 /* --- Validation ---------------------------------------------------------- */
@@ -689,9 +726,31 @@ static int check_depth(struct scenario *s, char *err, size_t errlen)
     return depth > MAX_CALL_DEPTH ? -1 : 0;
 }
 
+/* An autoscaled component's range must hold at least one count. */
+static int check_autoscale(const struct scenario *s, char *err,
+                           size_t errlen)
+{
+    char msg[NAME_BYTES + 128];
+
+    for (int i = 0; i < s->ncomponents; i++) {
+        const struct component *c = &s->components[i];
+
+        if (!component_autoscales(c) || c->autoscale.min <= c->autoscale.max)
+            continue;
+        snprintf(msg, sizeof msg, "component '%s': autoscale.min (%d) is "
+                 "above autoscale.max (%d)", c->name, c->autoscale.min,
+                 c->autoscale.max);
+        where(err, errlen, s, c->pos, msg);
+        return -1;
+    }
+    return 0;
+}
+
 int scenario_validate(struct scenario *s, char *err, size_t errlen)
 {
     if (resolve_calls(s, err, errlen) < 0)
+        return -1;
+    if (check_autoscale(s, err, errlen) < 0)
         return -1;
     if (check_cycles(s, err, errlen) < 0)
         return -1;
@@ -748,13 +807,22 @@ int scenario_unreachable(const struct scenario *s, int *out, int max)
 
 double scenario_monthly_cost(const struct scenario *s)
 {
+    return scenario_monthly_cost_scaled(s, NULL);
+}
+
+double scenario_monthly_cost_scaled(const struct scenario *s,
+                                    const double *instances)
+{
     double per_hour = 0;
 
     for (int i = 0; i < s->ncomponents; i++) {
         const struct component *c = &s->components[i];
         double machines = c->instances;
 
-        if (c->kind == KIND_DATABASE)
+        /* A queue's workers cost nothing beyond its broker's price. */
+        if (component_autoscales(c) && c->kind != KIND_QUEUE)
+            machines = instances ? instances[i] : component_start_count(c);
+        else if (c->kind == KIND_DATABASE)
             machines = 1 + c->replicas;
         else if (c->kind == KIND_CDN)
             machines = s->nregions > 0 ? s->nregions : 1;

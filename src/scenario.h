@@ -55,6 +55,19 @@ struct src_pos {
     int column;
 };
 
+/*
+ * Autoscaling by target tracking (src/autoscale.c): servers and services
+ * scale their instances, queues their workers, between min and max. It
+ * is off while max is 0.
+ */
+struct autoscale {
+    double target;                  /* utilisation aimed at, 0..1 */
+    int min, max;                   /* max 0: a fixed count */
+    sim_ns cooldown;                /* after a change, before a scale-in */
+    sim_ns delay;                   /* ordered until it takes requests */
+    sim_ns interval;                /* between evaluations */
+};
+
 struct component {
     char name[NAME_BYTES];
     enum comp_kind kind;
@@ -120,6 +133,9 @@ struct component {
     int64_t max_depth;
     int workers;
     sim_ns task_time;
+
+    /* Servers, services and queues. */
+    struct autoscale autoscale;
 
     /* Calls, by name as written and resolved to component indexes. */
     int ncalls;
@@ -229,6 +245,7 @@ enum field_type {
 #define KINDS(k)    (1u << (k))
 #define K_SERVERS   (KINDS(KIND_SERVER) | KINDS(KIND_SERVICE))
 #define K_MACHINES  (K_SERVERS | KINDS(KIND_DATABASE))
+#define K_SCALABLE  (K_SERVERS | KINDS(KIND_QUEUE))
 
 struct field {
     const char *key;                /* as written in the file */
@@ -280,6 +297,13 @@ int component_apply_size(struct component *c);
 
 int scenario_find(const struct scenario *s, const char *name);
 
+/* Whether c autoscales: a server, service or queue with autoscale.max. */
+bool component_autoscales(const struct component *c);
+
+/* The instances (a queue: workers) c starts with: its instances or
+ * workers setting, kept within min and max when it autoscales. */
+int component_start_count(const struct component *c);
+
 /*
  * Resolve call names and the entry, and check the design as a whole: calls
  * to unknown components, a cycle of synchronous calls, shares that do not
@@ -296,7 +320,14 @@ int scenario_validate(struct scenario *s, char *err, size_t errlen);
  */
 int scenario_unreachable(const struct scenario *s, int *out, int max);
 
-/* Monthly cost in USD of everything the design runs (730 hours). */
+/* Monthly cost in USD of everything the design runs (730 hours), an
+ * autoscaled server at the count it starts with. */
 double scenario_monthly_cost(const struct scenario *s);
+
+/* The same with each autoscaled server or service i priced at
+ * instances[i] (a time average, say) instead; instances has one entry
+ * per component and may be NULL. */
+double scenario_monthly_cost_scaled(const struct scenario *s,
+                                    const double *instances);
 
 #endif

@@ -1657,6 +1657,58 @@ static int add_component(struct loader *ld, const struct ynode *map,
     return 0;
 }
 
+/* The first key of map that sets autoscaling ("autoscale" or
+ * "autoscale.min", say); NULL when there is none. */
+static const struct ynode *autoscale_key(const struct ynode *map)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        const char *key = map->items[2 * i]->text;
+
+        if (strcmp(key, "autoscale") == 0 ||
+            strncmp(key, "autoscale.", 10) == 0)
+            return map->items[2 * i];
+    }
+    return NULL;
+}
+
+/* Where autoscale setting sub was written, either way; else at. */
+static const struct ynode *autoscale_value(const struct ynode *map,
+                                           const char *sub,
+                                           const struct ynode *at)
+{
+    const struct ynode *group = ynode_get(map, "autoscale");
+    const struct ynode *v = group ? ynode_get(group, sub) : NULL;
+    char dotted[32];
+
+    snprintf(dotted, sizeof dotted, "autoscale.%s", sub);
+    if (!v)
+        v = ynode_get(map, dotted);
+    return v ? v : at;
+}
+
+/* Autoscaling is turned on by its max, so settings without one would be
+ * ignored in silence; a min above the max leaves no count to keep. */
+static int check_autoscale(struct loader *ld, const struct component *c,
+                           const struct ynode *map)
+{
+    const struct field *max = field_find("autoscale.max", c->kind);
+    const struct ynode *at = autoscale_key(map);
+    size_t index;
+
+    if (!max || !at)
+        return 0;
+    index = (size_t)(max - scenario_fields);
+    if (index < sizeof ld->seen && !ld->seen[index])
+        return fail(ld, at, "autoscale: 'max' is needed: it turns "
+                    "autoscaling on and bounds the %s",
+                    c->kind == KIND_QUEUE ? "workers" : "instances");
+    if (c->autoscale.max > 0 && c->autoscale.min > c->autoscale.max)
+        return fail(ld, autoscale_value(map, "min", at), "autoscale: min "
+                    "(%d) is above max (%d)", c->autoscale.min,
+                    c->autoscale.max);
+    return 0;
+}
+
 static int load_component(struct loader *ld, const struct ynode *map)
 {
     const struct ynode *size;
@@ -1681,7 +1733,7 @@ static int load_component(struct loader *ld, const struct ynode *map)
         if (load_component_key(ld, c, k, map->items[2 * i + 1]) < 0)
             return -1;
     }
-    return 0;
+    return check_autoscale(ld, c, map);
 }
 
 static int load_components(struct loader *ld, const struct ynode *v)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autoscale.h"
 #include "model.h"
 #include "sim.h"
 
@@ -100,11 +101,12 @@ static struct event heap_pop(struct sim *sim)
 
 /* --- Requests ------------------------------------------------------------ */
 
-/* Pending events there can be: one per request, one timer per
- * component, and the users' and failures' own. */
+/* Pending events there can be: one per request; per component one
+ * timer and an autoscaler's look and order; and the failures' own. */
 static uint32_t heap_room(const struct sim *sim)
 {
-    return sim->capreqs + (uint32_t)sim->sc->ncomponents + MAX_FAULTS + 16;
+    return sim->capreqs + 3 * (uint32_t)sim->sc->ncomponents + MAX_FAULTS +
+           16;
 }
 
 uint32_t sim_alloc_req(struct sim *sim)
@@ -220,6 +222,21 @@ void pool_release(struct sim *sim, struct pool *p)
     p->waiting--;
     p->grants++;
     sim_resume(sim, r);             /* the unit passes straight to r */
+}
+
+void pool_set_cap(struct sim *sim, struct pool *p, int cap)
+{
+    pool_touch(sim, p);
+    p->cap = cap;
+    while (p->busy < p->cap && p->waiting > 0) {
+        uint32_t r = p->head;
+
+        p->head = sim->reqs[r].next;
+        p->waiting--;
+        p->busy++;
+        p->grants++;
+        sim_resume(sim, r);
+    }
 }
 
 /* --- Levels -------------------------------------------------------------- */
@@ -504,6 +521,8 @@ int sim_run_events(struct sim *sim, sim_ns t, uint64_t max_events)
             fault_event(sim, ev.req, ev.tag);
         else if (ev.type == EV_TIMER)
             calls_timer_event(sim, (int)ev.req);
+        else if (ev.type == EV_SCALE)
+            autoscale_event(sim, ev.req);
         else
             model_step(sim, ev.req);
     }
@@ -532,6 +551,7 @@ void sim_flush_areas(struct sim *sim)
 
 void sim_reset_window(struct sim *sim)
 {
+    autoscale_reset_window(sim);    /* it reads the areas about to go */
     for (int c = 0; c < sim->sc->ncomponents; c++) {
         struct comp_state *cs = &sim->cs[c];
         struct hist *resp = cs->st.resp;
@@ -623,6 +643,8 @@ struct sim *sim_create(const struct scenario *sc, uint64_t seed)
         if (model_init_state(sim, c) < 0)
             goto fail;
     }
+    if (autoscale_init(sim) < 0)
+        goto fail;
     fault_schedule_all(sim);
     sim_reset_window(sim);
     return sim;

@@ -166,8 +166,14 @@ struct timer_ring {
     bool armed;                     /* an EV_TIMER is pending */
 };
 
+struct autoscaler;
+
 struct comp_state {
-    int ninst;                      /* instances, nodes or shards */
+    int ninst;                      /* instances, nodes or shards; for an
+                                     * autoscaled server, its maximum */
+    int active;                     /* instances 0..active-1 take new
+                                     * requests; the rest drain or wait */
+    struct autoscaler *scale;       /* NULL unless it autoscales */
     struct pool *pools;             /* ninst * POOLS_PER_INST */
     struct lru **lrus;              /* caches: per shard; CDN: per region */
     sim_ns *apply_until;            /* database: per node */
@@ -206,7 +212,9 @@ struct end_stats {
 
 enum event_type {
     EV_ARRIVE, EV_DONE, EV_RESUME, EV_FAULT,
-    EV_TIMER                        /* req is a component: its timer ring */
+    EV_TIMER,                       /* req is a component: its timer ring */
+    EV_SCALE,                       /* an autoscaler looks, or gets what
+                                     * it ordered (src/autoscale.c) */
 };
 
 /* A failure in force or to come: a scheduled one, or one injected live. */
@@ -359,6 +367,10 @@ int pool_acquire(struct sim *sim, struct pool *p, uint32_t r);
 
 /* Give back one unit; the first waiter, if any, takes it and resumes. */
 void pool_release(struct sim *sim, struct pool *p);
+
+/* Change p's capacity: waiters take the units that appear at once; when
+ * it shrinks, units in use come back as they are released. */
+void pool_set_cap(struct sim *sim, struct pool *p, int cap);
 
 /* Update p's time integrals to now. */
 void pool_touch(struct sim *sim, struct pool *p);

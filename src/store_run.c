@@ -81,7 +81,8 @@ static const struct column comp_cols[] = {
     COMP("lag_max_ns", COL_REAL, lag_max),
     COMP("depth", COL_REAL, depth),
     COMP("oldest_ns", COL_REAL, oldest),
-    COMP("instances", COL_INT, instances),
+    /* An INTEGER column: SQLite keeps an autoscaled mean as REAL. */
+    COMP("instances", COL_REAL, instances),
 };
 
 #define NCOLS(t) (sizeof (t) / sizeof (t)[0])

@@ -379,6 +379,30 @@ if screen | awk 'length($0) > 0' | grep -q "�"; then fail "wide names: broken 
 else pass "wide names: no broken characters"; fi
 tm send-keys -t e2e ':q!' Enter
 
+# --- Autoscaling: the count on the box, the log, the chart -----------------------
+# 540 reads/s of 10 ms on 2 cores need 4.5 instances at 60%: from 1 the
+# autoscaler orders more at its first look and settles at 5 or 6.
+cat > "$T/auto.yaml" <<'YAML'
+name: auto
+users: {model: open, rate: 1/s, ramp: {from: 540, to: 540}}
+mix: {read: 100%}
+components:
+  - name: api
+    kind: server
+    cpu: {read: 10ms}
+    autoscale: {target: 60%, min: 1, max: 20, delay: 30s}
+YAML
+start 120 40 "$A" auto.yaml
+check "an autoscaled box shows its count" "┌api─+x1─"
+tm send-keys -t e2e '.'
+check "the log notes a scaling with its simulated time" \
+    "t=[0-9]+\.0s api scaled (out|in) [0-9]+ -> [0-9]+ instances" 60
+check "the box shows the count in service" "┌api─+x[5-6]─" 60
+tm send-keys -t e2e Tab
+check "the panel gives the range and target" "autoscale 1-20 at 60%"
+check "the count is charted" "instances vs users \(0-20\)"
+tm send-keys -t e2e ':q!' Enter
+
 if [ "$fails" -gt 0 ]; then
     echo "$fails failed"
     exit 1

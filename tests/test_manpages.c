@@ -286,17 +286,21 @@ static double value_at(const struct component *c, const struct field *f)
 }
 
 /* What text means as the value of field f of a component of kind k, read
- * by the loader itself; false when the loader refuses it. */
+ * by the loader itself; false when the loader refuses it. An autoscale
+ * setting is read with the widest max, which the loader requires. */
 static bool read_as(const struct field *f, enum comp_kind k,
                     const char *text, double *out)
 {
     char yaml[512], err[512];
     struct scenario s;
     bool ok;
+    bool needs_max = strncmp(f->key, "autoscale.", 10) == 0 &&
+                     strcmp(f->key, "autoscale.max") != 0;
 
     snprintf(yaml, sizeof yaml,
-             "components:\n  - name: a\n    kind: %s\n    %s: %s\n",
-             kind_name(k), f->key, text);
+             "components:\n  - name: a\n    kind: %s\n    %s: %s\n%s",
+             kind_name(k), f->key, text,
+             needs_max ? "    autoscale.max: 10000\n" : "");
     ok = scenario_load_buffer(&s, "page", yaml, strlen(yaml), err,
                               sizeof err) == 0;
     if (ok)

@@ -1103,6 +1103,9 @@ static void add_tweaked(struct scenario *s, enum comp_kind kind,
     for (size_t i = 0; i < scenario_nfields; i++)
         if (scenario_fields[i].kinds & KINDS(kind))
             tweak(c, &scenario_fields[i]);
+    /* The one pair of settings that must agree: autoscaling's range. */
+    if (c->autoscale.min > c->autoscale.max && c->autoscale.max > 0)
+        c->autoscale.max = c->autoscale.min + 1;
     c->placed = true;
     c->x = 3 + (int)kind;
     c->y = 40 - (int)kind;

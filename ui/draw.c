@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "advisor.h"
+#include "autoscale.h"
 #include "challenge.h"
 #include "report.h"
 #include "scenario_yaml.h"
@@ -79,14 +80,25 @@ static void add_piece(char *line, size_t size, int cols, const char *piece)
         snprintf(line + used, size - used, "%s", piece);
 }
 
+/* The monthly cost: with autoscaled servers at the instances the last
+ * step had on average, once one is measured. */
+static double cost_now(const struct app *app)
+{
+    const struct live *lv = &app->live;
+    const struct step_result *st = live_last(app);
+
+    if (st && lv->sim && lv->design.ncomponents == app->sc.ncomponents)
+        return step_monthly_cost(&lv->design, st);
+    return scenario_monthly_cost(&app->sc);
+}
+
 /* Whether the design keeps its objectives at the last step, its budget
  * included. */
 static bool holds_now(const struct app *app, const struct step_result *st)
 {
     double budget = app->sc.objectives.budget;
 
-    return st->holds &&
-           (budget <= 0 || scenario_monthly_cost(&app->sc) <= budget);
+    return st->holds && (budget <= 0 || cost_now(app) <= budget);
 }
 
 static void draw_status(struct app *app, const struct frame *f)
@@ -132,9 +144,9 @@ static void draw_status(struct app *app, const struct frame *f)
         snprintf(piece, sizeof piece, " | cap %s", cap);
         add_piece(line, sizeof line, f->cols, piece);
     }
-    snprintf(piece, sizeof piece, budget > 0 && scenario_monthly_cost(
-             &app->sc) > budget ? " | $%.0f/mo OVER $%.0f" : " | $%.0f/mo",
-             scenario_monthly_cost(&app->sc), budget);
+    snprintf(piece, sizeof piece, budget > 0 && cost_now(app) > budget
+             ? " | $%.0f/mo OVER $%.0f" : " | $%.0f/mo", cost_now(app),
+             budget);
     add_piece(line, sizeof line, f->cols, piece);
     if (st) {
         format_duration(p99, sizeof p99, (double)st->p99);
@@ -356,6 +368,28 @@ static void draw_arrows(const struct app *app, const struct frame *f)
 
 /* --- Boxes --------------------------------------------------------------- */
 
+/* Instances (a queue: workers) of component c now: in service in the
+ * running engine when c autoscales, else as the design says. */
+static int count_now(const struct app *app, int c)
+{
+    const struct live *lv = &app->live;
+    const struct component *comp = &app->sc.components[c];
+
+    if (lv->sim && c < lv->design.ncomponents &&
+        component_autoscales(&lv->design.components[c]))
+        return autoscale_count(lv->sim, c);
+    return component_start_count(comp);
+}
+
+/* "x4", or "x12k" past a thousand, in the four cells a box has. */
+static void count_label(char *buf, size_t len, char prefix, int n)
+{
+    if (n >= 1000)
+        snprintf(buf, len, "%c%dk", prefix, n / 1000);
+    else
+        snprintf(buf, len, "%c%d", prefix, n);
+}
+
 /* The figure that matters most for a kind, in at most 15 cells. */
 static void key_figure(const struct app *app, int c, char *buf, size_t len)
 {
@@ -475,10 +509,15 @@ static void draw_box(const struct app *app, const struct frame *f, int i)
         attron(attr);
         put_fmt(y, x, BOX_W - 6, "%s%s", hot ? "!" : "", c->name);
         attroff(attr);
-        if (c->kind == KIND_DATABASE && c->replicas > 0)
+        if (c->kind == KIND_DATABASE && c->replicas > 0) {
             put_fmt(y, x + BOX_W - 6, 4, "+%d", c->replicas);
-        else if (c->kind != KIND_DATABASE && c->instances > 1)
-            put_fmt(y, x + BOX_W - 6, 4, "x%d", c->instances);
+        } else if (component_autoscales(c) ||
+                   (c->kind != KIND_DATABASE && c->instances > 1)) {
+            /* An autoscaled queue counts its workers. */
+            count_label(buf, sizeof buf, c->kind == KIND_QUEUE ? 'w' : 'x',
+                        count_now(app, i));
+            put_text(y, x + BOX_W - 6, buf, 4);
+        }
     }
     if (row_in_view(app, f, c, 1, &y, &x)) {
         move(y, x);
@@ -637,6 +676,11 @@ static double util_of(const struct step_result *st, int c)
 static double comp_p99_of(const struct step_result *st, int c)
 {
     return st->comps[c].p99 > 0 ? (double)st->comps[c].p99 : -1;
+}
+
+static double instances_of(const struct step_result *st, int c)
+{
+    return st->comps[c].instances;
 }
 
 /* Widen [lo, hi] to the positive values of a series. */
@@ -1186,6 +1230,28 @@ static int side_figures(const struct app *app, const struct frame *f, int y,
     return y;
 }
 
+/* "autoscale 2-20 at 60%, 6 on order": the policy and what it is
+ * doing now. */
+static int side_autoscale(const struct app *app, const struct frame *f,
+                          int y, int c)
+{
+    const struct component *comp = &app->sc.components[c];
+    const struct live *lv = &app->live;
+    const struct autoscaler *as = NULL;
+    char order[32] = "";
+
+    if (!component_autoscales(comp))
+        return y;
+    if (lv->sim && c < lv->design.ncomponents)
+        as = lv->sim->cs[c].scale;
+    if (as && as->ordered > 0)
+        snprintf(order, sizeof order, ", +%d coming", as->ordered);
+    put_fmt(y++, f->side_x + 1, f->side_w - 1, "autoscale %d-%d at %.0f%%%s",
+            comp->autoscale.min, comp->autoscale.max,
+            comp->autoscale.target * 100, order);
+    return y;
+}
+
 /* How much of the slowest requests' time is spent here, from traces. */
 static int side_share(const struct app *app, const struct frame *f, int y,
                       int c)
@@ -1257,8 +1323,10 @@ static void draw_side(struct app *app, const struct frame *f)
     attroff(A_BOLD);
     put_fmt(y++, f->side_x + 1, f->side_w - 1, "%s, %d x %s",
             kind_name(comp->kind), comp->kind == KIND_DATABASE
-                ? 1 + comp->replicas : comp->instances,
+                ? 1 + comp->replicas
+                : comp->kind == KIND_QUEUE ? 1 : count_now(app, c),
             comp->size[0] ? comp->size : "-");
+    y = side_autoscale(app, f, y, c);
     y = side_figures(app, f, y, c);
     if (y + 2 <= bottom)
         y = side_share(app, f, y, c);
@@ -1272,6 +1340,14 @@ static void draw_side(struct app *app, const struct frame *f)
         put_text(y++, f->side_x + 1, "p99 vs users", f->side_w - 1);
         spark(app, y++, f->side_x + 1, f->side_w - 2, comp_p99_of, c,
               lo > 0 ? lo : 1, hi > lo ? hi : lo + 1, true);
+    }
+    if (y + 2 <= bottom && app->live.nhist > 0 &&
+        component_autoscales(comp)) {
+        put_fmt(y++, f->side_x + 1, f->side_w - 1, "%s vs users (0-%d)",
+                comp->kind == KIND_QUEUE ? "workers" : "instances",
+                comp->autoscale.max);
+        spark(app, y++, f->side_x + 1, f->side_w - 2, instances_of, c, 0,
+              comp->autoscale.max, false);
     }
     if (y < bottom)
         put_text(bottom, f->side_x + 1, f->side_w >= 30
