@@ -14,7 +14,6 @@
 #define BATCH_REQUESTS  2000.0
 #define BATCH_MIN_NS    (200 * NS_PER_MS)   /* a window of 2 s at least */
 #define BATCH_MAX_NS    (30 * NS_PER_S)     /* and 300 s at most */
-#define MIN_P99_SAMPLES 200                 /* fewer: the p99 is unknown */
 #define MAX_BATCH_ARRIVALS 40000.0
 #define MAX_STEPS       1000
 
@@ -213,7 +212,7 @@ static void end_figures(struct sim *sim, struct step_result *out,
     out->p50 = hist_quantile(&e->all, 0.50);
     out->p95 = hist_quantile(&e->all, 0.95);
     out->p99 = hist_quantile(&e->all, 0.99);
-    out->p99_known = e->ok >= MIN_P99_SAMPLES;
+    out->p99_known = e->ok >= RAMP_MIN_P99_SAMPLES;
     for (int k = 0; k < REQ_KIND_COUNT; k++)
         out->kind_p99[k] = hist_quantile(&e->kind[k], 0.99);
     memcpy(out->by_cause, e->by_cause, sizeof out->by_cause);
@@ -388,7 +387,7 @@ void step_judge(const struct scenario *sc, struct step_result *st)
         st->broken = "p99";
     } else if (((st->offered > 0 || st->in_flight > 0) &&
                 st->samples == 0 && st->error_frac == 0) ||
-               (st->sent >= MIN_P99_SAMPLES &&
+               (st->sent >= RAMP_MIN_P99_SAMPLES &&
                 st->answered < st->sent / 2)) {
         /* Nothing came back, or most of what was sent is still out: a
          * design stuck behind a queue that never times out. */

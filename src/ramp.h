@@ -18,6 +18,9 @@
 
 #define RAMP_BATCHES 10
 
+/* Answers a window needs before its p99 is told; fewer: it is unknown. */
+#define RAMP_MIN_P99_SAMPLES 200
+
 /* How long a step may warm up while its autoscalers settle: at most
  * this much simulated time, and at most this many requests. */
 #define RAMP_SETTLE_MAX_S        1800.0
