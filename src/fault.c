@@ -8,7 +8,8 @@
  *   primary         a database's writes fail until a replica is promoted
  *                   after the failure's duration; writes the replicas had
  *                   not applied yet are counted as lost
- *   cache-flush     a cache (or CDN) forgets every key at once
+ *   cache-flush     a cache (or CDN) forgets every key at once; it has no
+ *                   end (its duration is ignored): it refills by itself
  *   region-latency  a region's round trip is multiplied by factor
  *   workers         a queue's workers stop taking tasks
  *   slow            a component's service times are multiplied by factor
@@ -43,6 +44,9 @@ static void tell(struct sim *sim, bool start, const struct fault *ft,
     else if (ft->f.kind == FAIL_SPIKE)
         snprintf(text, sizeof text, start ? "spike: users x%g"
                  : "spike over: users back to normal", ft->f.factor);
+    else if (ft->f.kind == FAIL_CACHE_FLUSH)
+        snprintf(text, sizeof text, "cache-flush at %s: every key "
+                 "forgotten; it refills as reads miss", name);
     else
         snprintf(text, sizeof text, "%s %s at %s", what,
                  start ? "failure" : "recovered", name);
@@ -212,6 +216,10 @@ void fault_event(struct sim *sim, uint32_t i, uint16_t tag)
         apply_other(sim, ft, start);
     target_name(sim, ft, name, sizeof name);
     tell(sim, start, ft, name);
+    if (ft->f.kind == FAIL_CACHE_FLUSH) {
+        ft->active = false;         /* done at once: nothing to end */
+        return;
+    }
     if (start && ft->f.duration > 0) {
         sim->fault_tag = FAULT_END;
         sim_schedule(sim, sim->now + ft->f.duration, EV_FAULT, i);

@@ -169,6 +169,25 @@ static const char *const failure_names[FAIL_KIND_COUNT] = {
     "workers", "slow", "partition", "spike",
 };
 
+/* The component kinds each failure can strike; a region's latency
+ * strikes a region and a spike the users, so neither has any. */
+static const unsigned failure_kinds[FAIL_KIND_COUNT] = {
+    [FAIL_INSTANCE] = K_SERVERS,
+    [FAIL_COMPONENT] = (1u << KIND_COUNT) - 1,
+    [FAIL_PRIMARY] = K(DATABASE),
+    [FAIL_CACHE_FLUSH] = K(CACHE) | K(CDN),
+    [FAIL_REGION_LATENCY] = 0,
+    [FAIL_WORKERS] = K(QUEUE),
+    [FAIL_SLOW] = K_MACHINES | K(CACHE) | K(QUEUE),
+    [FAIL_PARTITION] = (1u << KIND_COUNT) - 1,
+    [FAIL_SPIKE] = 0,
+};
+
+bool failure_applies(enum failure_kind f, enum comp_kind kind)
+{
+    return (failure_kinds[f] & KINDS(kind)) != 0;
+}
+
 static int index_of(const char *const *names, int n, const char *name)
 {
     for (int i = 0; i < n; i++)

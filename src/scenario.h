@@ -274,6 +274,11 @@ int dist_from_name(const char *name);
 const char *failure_kind_name(enum failure_kind kind);
 int failure_kind_from_name(const char *name);
 
+/* Whether failure f can strike a component of kind (instance a server,
+ * workers a queue...); false for region-latency and spike, which strike
+ * no component. */
+bool failure_applies(enum failure_kind f, enum comp_kind kind);
+
 /* --- Life cycle. -------------------------------------------------------- */
 
 /* A scenario with defaults everywhere and no components. */

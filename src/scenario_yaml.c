@@ -1442,11 +1442,17 @@ static int load_table(struct loader *ld, const struct table *t, void *base,
 /* The kinds that have a setting called key, as a mask. */
 static unsigned kinds_with(const char *key)
 {
+    size_t len = strlen(key);
     unsigned mask = 0;
 
-    for (size_t i = 0; i < scenario_nfields; i++)
-        if (strcmp(scenario_fields[i].key, key) == 0)
+    /* A setting, or a group of them ("retry" for retry.max...). */
+    for (size_t i = 0; i < scenario_nfields; i++) {
+        const char *k = scenario_fields[i].key;
+
+        if (strcmp(k, key) == 0 || (strncmp(k, key, len) == 0 &&
+                                    k[len] == '.'))
             mask |= scenario_fields[i].kinds;
+    }
     return mask;
 }
 
@@ -1866,6 +1872,28 @@ static bool has_region(const struct scenario *s, const char *name)
     return false;
 }
 
+/* The failure can strike its component's kind: "workers" a queue, not
+ * a server. */
+static int check_fits(struct loader *ld, int i)
+{
+    const struct failure *f = &ld->s->failures[i];
+    const struct component *c =
+        &ld->s->components[scenario_find(ld->s, f->component)];
+    char allowed[256] = "", shown[64];
+
+    if (failure_applies(f->kind, c->kind))
+        return 0;
+    for (int k = 0; k < KIND_COUNT; k++)
+        if (failure_applies(f->kind, (enum comp_kind)k))
+            snprintf(allowed + strlen(allowed),
+                     sizeof allowed - strlen(allowed), "%s%s",
+                     allowed[0] ? " or " : "", kind_name((enum comp_kind)k));
+    ytree_quote(f->component, shown, sizeof shown);
+    return fail(ld, ld->failure_names[i], "component: '%s' is %s %s; fail: "
+                "%s strikes only a %s", shown, article(c->kind),
+                kind_name(c->kind), failure_kind_name(f->kind), allowed);
+}
+
 /* A partition's peer: a component, not the one it is cut off from. */
 static int check_peer(struct loader *ld, int i)
 {
@@ -1897,11 +1925,18 @@ static int check_failure_targets(struct loader *ld)
 
         if (check_peer(ld, i) < 0)
             return -1;
-        if (f->kind == FAIL_SPIKE && !ld->failure_names[i])
-            continue;
+        if (f->kind == FAIL_SPIKE) {
+            if (!ld->failure_names[i])
+                continue;
+            return fail(ld, ld->failure_names[i], "component: a spike "
+                        "strikes the users, not a component; leave it out");
+        }
         if (region ? has_region(s, f->component)
-                   : scenario_find(s, f->component) >= 0)
+                   : scenario_find(s, f->component) >= 0) {
+            if (!region && check_fits(ld, i) < 0)
+                return -1;
             continue;
+        }
         ytree_quote(f->component, shown, sizeof shown);
         return fail(ld, ld->failure_names[i], "component: no %s is called "
                     "'%s'", region ? "region" : "component", shown);

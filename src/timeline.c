@@ -29,12 +29,19 @@ static void keep_note(void *arg, sim_ns when, const char *text)
     t->nnotes++;
 }
 
+/* As a ramp step is judged: a p99 only when enough answers tell it,
+ * else the median; an interval where nothing was sent breaks nothing,
+ * one where requests were sent and none came back does. */
 static bool row_holds(const struct scenario *sc,
-                      const struct timeline_row *row)
+                      const struct timeline_row *row, uint64_t sent,
+                      uint64_t done)
 {
-    if (row->ok <= 0)
-        return false;
-    if (sc->objectives.p99 > 0 && row->p99 > sc->objectives.p99)
+    sim_ns p99 = sc->objectives.p99;
+
+    if (done == 0)
+        return sent == 0;
+    if (row->ok > 0 && p99 > 0 &&
+        (row->p99_known ? row->p99 > p99 : row->p50 > p99))
         return false;
     return row->error_frac <= sc->objectives.errors;
 }
@@ -70,11 +77,12 @@ void timeline_measure(struct sim *sim, double seconds,
     row->error_frac = done ? (double)sim->end.errors / (double)done : 0;
     row->p50 = hist_quantile(all, 0.50);
     row->p99 = hist_quantile(all, 0.99);
+    row->p99_known = sim->end.ok >= RAMP_MIN_P99_SAMPLES;
     row->retries = (double)sim->retries / seconds;
     row->timeouts = (double)timeouts / seconds;
     sim_flush_areas(sim);
     find_busiest(sim, seconds, row);
-    row->holds = row_holds(sim->sc, row);
+    row->holds = row_holds(sim->sc, row, sim->end.arrivals, done);
 }
 
 int timeline_run(const struct scenario *sc, uint64_t seed, double users,
@@ -126,6 +134,8 @@ static void write_table_row(FILE *out, const struct scenario *sc,
     if (r->ok > 0) {
         format_duration(p50, sizeof p50, (double)r->p50);
         format_duration(p99, sizeof p99, (double)r->p99);
+        if (!r->p99_known)
+            snprintf(p99, sizeof p99, "?");  /* too few answers */
     } else {
         snprintf(p50, sizeof p50, "-");     /* nothing was answered */
         snprintf(p99, sizeof p99, "-");
@@ -141,10 +151,12 @@ static void write_table_row(FILE *out, const struct scenario *sc,
 static void write_csv_row(FILE *out, const struct scenario *sc,
                           const struct timeline_row *r)
 {
-    fprintf(out, "%.3f,%.3f,%.3f,%.6f,%.3f,%.3f,%.3f,%.3f,", 
-            (double)r->end / NS_PER_S, r->sent, r->ok, r->error_frac,
-            (double)r->p50 / NS_PER_MS, (double)r->p99 / NS_PER_MS,
-            r->retries, r->timeouts);
+    /* An unknown p99 is an empty field. */
+    fprintf(out, "%.3f,%.3f,%.3f,%.6f,%.3f,", (double)r->end / NS_PER_S,
+            r->sent, r->ok, r->error_frac, (double)r->p50 / NS_PER_MS);
+    if (r->p99_known)
+        fprintf(out, "%.3f", (double)r->p99 / NS_PER_MS);
+    fprintf(out, ",%.3f,%.3f,", r->retries, r->timeouts);
     fprintf(out, "\"%s\",%.4f,%s\n", name_of(sc, r->busiest),
             r->busiest_util, r->holds ? "true" : "false");
 }
@@ -163,7 +175,10 @@ static void write_json_row(FILE *out, const struct scenario *sc,
     fputs(", \"p50_ms\": ", out);
     json_number(out, (double)r->p50 / NS_PER_MS);
     fputs(", \"p99_ms\": ", out);
-    json_number(out, (double)r->p99 / NS_PER_MS);
+    if (r->p99_known)
+        json_number(out, (double)r->p99 / NS_PER_MS);
+    else
+        fputs("null", out);             /* too few answers to tell */
     fputs(", \"retries_per_s\": ", out);
     json_number(out, r->retries);
     fputs(", \"timeouts_per_s\": ", out);

@@ -22,6 +22,7 @@ struct timeline_row {
     double ok;                      /* answered without error per second */
     double error_frac;              /* failed / answered or failed */
     int64_t p50, p99;               /* ns, of the requests answered */
+    bool p99_known;                 /* enough answers to tell the p99 */
     double retries;                 /* calls made again, per second */
     double timeouts;                /* calls given up at their timeout,
                                      * per second, all callers */

@@ -582,6 +582,58 @@ static void bad_failures_name_line_and_column(void **state)
     expect_error("  - {at: 1s, fail: slow, component: web, peer: api}",
                  "peer: only a partition has a peer");
     expect_error("  - {at: 1s, fail: slow}", "a failure needs 'component'");
+    expect_error("  - {at: 1s, fail: workers, component: web}",
+                 "bad.yaml:7:40: component: 'web' is a server; fail: workers "
+                 "strikes only a queue");
+    expect_error("  - {at: 1s, fail: spike, component: web}",
+                 "a spike strikes the users, not a component");
+}
+
+static void a_group_on_the_wrong_kind_names_its_owners(void **state)
+{
+    static const char text[] =
+        "archsim: 1\nname: bad\ncomponents:\n"
+        "  - {name: lb, kind: lb, breaker: {errors: 10%}}\n";
+    struct scenario s;
+    char err[512];
+
+    (void)state;
+    assert_int_equal(scenario_load_buffer(&s, "bad.yaml", text,
+                                          strlen(text), err, sizeof err),
+                     -1);
+    print_message("%s\n", err);
+    assert_non_null(strstr(err, "'breaker' does not apply to an lb (only "
+                                "to server and service)"));
+    scenario_free(&s);
+}
+
+/* One user who seldom sends: most seconds see nothing, and nothing in
+ * them breaks the objectives; a second with one answer has no p99. */
+static void an_empty_interval_breaks_nothing(void **state)
+{
+    struct scenario s;
+    struct timeline t;
+    int quiet = 0, lone = 0;
+
+    (void)state;
+    open_scenario(&s, 0.2);
+    add_station(&s, "api", 4, NS_PER_MS);
+    must_validate(&s);
+    assert_int_equal(timeline_run(&s, 21, 1, 60 * NS_PER_S, NS_PER_S, &t),
+                     0);
+    for (int i = 0; i < t.nrows; i++) {
+        if (t.rows[i].sent == 0) {
+            quiet++;
+            assert_true(t.rows[i].holds);
+        } else if (t.rows[i].ok > 0) {
+            lone++;
+            assert_false(t.rows[i].p99_known);
+        }
+    }
+    print_message("%d quiet seconds, %d with an answer\n", quiet, lone);
+    assert_true(quiet > 30 && lone > 3);
+    timeline_free(&t);
+    scenario_free(&s);
 }
 
 static void retry_max_is_bounded(void **state)
@@ -620,6 +672,8 @@ int main(void)
         cmocka_unit_test(settings_load_and_export_again),
         cmocka_unit_test(bad_failures_name_line_and_column),
         cmocka_unit_test(retry_max_is_bounded),
+        cmocka_unit_test(a_group_on_the_wrong_kind_names_its_owners),
+        cmocka_unit_test(an_empty_interval_breaks_nothing),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

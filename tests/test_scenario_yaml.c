@@ -1173,10 +1173,15 @@ static void build_design(struct scenario *s)
     add_call_to(s, KIND_SERVICE, "db");
     add_call_to(s, KIND_SERVICE, "jobs");
     snprintf(s->entry_name, sizeof s->entry_name, "cdn");
-    for (int f = 0; f < FAIL_KIND_COUNT; f++)
-        add_failure(s, (enum failure_kind)f,
-                    f == FAIL_REGION_LATENCY ? "eu: west"
-                    : f == FAIL_SPIKE ? "" : names[f % 6]);
+    /* Each failure strikes the last component it can strike. */
+    for (int f = 0; f < FAIL_KIND_COUNT; f++) {
+        const char *target = f == FAIL_REGION_LATENCY ? "eu: west" : "";
+
+        for (int k = 0; k < KIND_COUNT; k++)
+            if (failure_applies((enum failure_kind)f, (enum comp_kind)k))
+                target = names[k];
+        add_failure(s, (enum failure_kind)f, target);
+    }
     /* A partition has a peer; a spike strikes the users, not a
      * component. */
     snprintf(s->failures[FAIL_PARTITION].peer, NAME_BYTES, "%s",
