@@ -890,8 +890,10 @@ static void remedy_shrink(const struct scenario *sc,
         bool db = comp->kind == KIND_DATABASE;
         int now = db ? comp->replicas : comp->instances;
 
-        snprintf(r->what, sizeof r->what, "%s with %d %s", comp->name,
-                 now / 2, db ? "replicas" : "instances");
+        /* "fewer" first: cut at the screen's edge, the line must not
+         * read like an addition. */
+        snprintf(r->what, sizeof r->what, "fewer %s %s (%d -> %d)",
+                 comp->name, db ? "replicas" : "instances", now, now / 2);
         snprintf(r->text, sizeof r->text, "over-built: nothing is above "
                  "%.0f%% busy at this load (%s at %.0f%%); %s could do "
                  "with %d %s instead of %d, saving about $%.0f a month.",

@@ -310,6 +310,54 @@ check ". leaves the hold for the ramp's next step" "\| (STEPPING|paused)" 20
 check "the charts are against users again" "^users +1 " 20
 tm send-keys -t e2e ':q!' Enter
 
+# --- A held second with too few answers has no p99 ----------------------------
+start 120 30 "$A" s1.yaml
+check "the interface starts for a quiet hold" "┌app"
+tm send-keys -t e2e ':hold 10' Enter
+check "too few answers: the status line's p99 is not known" \
+    "HOLD t=[0-9]+s .*\| p99 \? err"
+check "too few answers: the chart's p99 is not known" "now \? \(obj"
+check "too few answers: the box's p99 is not known" "thr [0-9]+% \? "
+check "too few answers: the panel's p99 is not known" "│ p99 +\?"
+tm send-keys -t e2e ':q!' Enter
+
+# --- Failures on a big design: the advisor, the status line, :fail's limits ---
+cp "$ROOT/data/scenarios/stage-9-observability.yaml" "$T/s9.yaml"
+start 100 30 "$A" s9.yaml
+check "the interface starts for stage 9" "┌cdn"
+tm send-keys -t e2e ':hold 100k' Enter
+check "stage 9 holds 100k users" "100k users 10k/s \| HOLD" 30
+check "a shrink says fewer before the name" \
+    "next: fewer db replicas \(4 -> 2\)" 30
+check "a box cut by the side panel keeps its name" "┌catalog"
+tm send-keys -t e2e ':select cdn' Enter f
+check "a CDN's menu offers cache-flush first" "1 cache-flush"
+check "a menu with a cache-flush gives no length in its title" \
+    "fail cdn \(Enter, Esc\)"
+tm send-keys -t e2e Escape
+tm send-keys -t e2e ':fail web instance 10m' Enter
+check "a failure in force is what the advisor names" \
+    "web: instance failure in force since t=[0-9]+s; the errors are its"
+tm send-keys -t e2e A
+check "A applies no remedy while a failure is in force" \
+    "A: no remedy for a failure"
+tm send-keys -t e2e ':fail spike x2 10m' Enter
+check "a spike shows on the status line" "100k users x2 \(20k/s\)"
+tm send-keys -t e2e ':fail web 0s' Enter
+check ":fail refuses a failure of no length" "at most 30d, not 0s"
+tm send-keys -t e2e ':fail web instance 1000000h' Enter
+check ":fail refuses a failure beyond 30 days" "at most 30d, not 41667d"
+tm send-keys -t e2e ':fail cache' Enter
+check ":fail cache-flush gives no length" \
+    "cache-flush failure at cache: every key is gone at once"
+tm resize-window -t e2e -x 80 -y 24
+tm send-keys -t e2e ':select jobs' Enter
+check "boxes beyond the left edge are marked on the rule" "^<more─"
+if screen | grep -E "<more|more>" | grep -q "│"; then
+    fail "a more marker is drawn over the diagram"; screen
+else pass "the more markers cover no box"; fi
+tm send-keys -t e2e ':q!' Enter
+
 # --- A challenge: timer, hint, submit ------------------------------------------
 start 100 30 "$A" s1.yaml
 tm send-keys -t e2e ':practice team-wiki' Enter
@@ -372,9 +420,12 @@ name: wide
 components:
   - {name: "数据库主节点", kind: server, calls: ["cache-🔥-tier"]}
   - {name: "cache-🔥-tier", kind: database}
+  - {name: "数据库主节点-standby-with-a-very-long-name-of-sixty-colu", kind: server}
 YAML
 start 80 24 "$A" wide.yaml
 check "wide names are drawn" "数据库"
+check "a short wide name is whole" "┌数据库主节点─"
+check "a long name cut ends with an ellipsis" "┌数据库主节点-s…"
 if screen | awk 'length($0) > 0' | grep -q "�"; then fail "wide names: broken characters"
 else pass "wide names: no broken characters"; fi
 tm send-keys -t e2e ':q!' Enter

@@ -239,6 +239,10 @@ const struct step_result *live_last(const struct app *app);
 /* How long a failure chosen in the failure menu lasts. */
 #define MENU_FAIL_DURATION (30 * NS_PER_S)
 
+/* The longest failure ':fail' accepts: what a scenario file's failure
+ * may last (its "for"). */
+#define FAIL_MAX_DURATION (30 * 86400 * NS_PER_S)
+
 /* Whether a failure can strike now: false, saying why, before the
  * first step. */
 bool live_can_fail(struct app *app);
@@ -258,6 +262,14 @@ struct fail_request {
 /* Strike the running simulation now with rq; false (with the reason on
  * the message line) when rq names no such thing or nothing runs yet. */
 bool live_fail(struct app *app, const struct fail_request *rq);
+
+/* What a failure in force in the live simulation does to st (which may
+ * be NULL), as a line for the advisor, e.g. "web: instance failure in
+ * force since t=213s; the errors are its effect, no remedy proposed";
+ * also when st's errors are mostly "no backend" or "unreachable". False,
+ * with buf untouched, when nothing is failing. */
+bool live_failing(const struct app *app, const struct step_result *st,
+                  char *buf, size_t len);
 
 /* The failures that strike a component of kind, its usual one first;
  * returns how many were put in out (FAIL_KIND_COUNT at most). */

@@ -101,22 +101,38 @@ static bool holds_now(const struct app *app, const struct step_result *st)
     return st->holds && (budget <= 0 || cost_now(app) <= budget);
 }
 
+/* "100k users 10k/s", or during a spike "100k users x2 (20k/s)": the
+ * rate is what the surged users send. */
+static void users_piece(const struct app *app, const char *lead, char *buf,
+                        size_t len)
+{
+    const struct live *lv = &app->live;
+    double surge = lv->sim ? lv->sim->surge : 1;
+    char users[16], rate[16];
+
+    format_count(users, sizeof users, lv->users);
+    format_count(rate, sizeof rate, users_rate(&app->sc, lv->users * surge));
+    /* A spike's end divides by its factor: allow for rounding. */
+    if (fabs(surge - 1) > 1e-9)
+        snprintf(buf, len, "%s%s users x%.3g (%s/s)", lead, users, surge,
+                 rate);
+    else
+        snprintf(buf, len, "%s%s users %s/s", lead, users, rate);
+}
+
 static void draw_status(struct app *app, const struct frame *f)
 {
     const struct step_result *st = live_last(app);
     const struct live *lv = &app->live;
-    char users[16], rate[16], cap[16], p99[16], piece[NAME_BYTES + 64];
+    char cap[16], p99[16], piece[NAME_BYTES + 64];
     char line[1024];
     double budget = app->sc.objectives.budget;
 
-    format_count(users, sizeof users, lv->users);
-    format_count(rate, sizeof rate, users_rate(&app->sc, lv->users));
     format_count(cap, sizeof cap, lv->capacity);
     snprintf(line, sizeof line, " %s%s", app->sc.name, app->dirty ? "*" : "");
     if (text_width(line) > f->cols / 3)
         line[0] = '\0';            /* too long to lead: it goes last */
-    snprintf(piece, sizeof piece, "%s%s users %s/s", line[0] ? " | " : " ",
-             users, rate);
+    users_piece(app, line[0] ? " | " : " ", piece, sizeof piece);
     add_piece(line, sizeof line, f->cols, piece);
     if (app->challenge) {
         double t = practice_elapsed(app);
@@ -381,6 +397,31 @@ static int count_now(const struct app *app, int c)
     return component_start_count(comp);
 }
 
+/* Whether component c answered enough in st's window for its p99 to be
+ * told, by the rule a step's own p99 follows. */
+static bool comp_p99_known(const struct step_result *st, int c)
+{
+    const struct comp_result *cr = &st->comps[c];
+    double answers = cr->throughput * (double)st->window / NS_PER_S;
+
+    return cr->p99 > 0 && answers >= RAMP_MIN_P99_SAMPLES;
+}
+
+/* A component's p99 for a box or the panel: "-" when it answered
+ * nothing, "?" when too little to tell. */
+static void comp_p99_text(const struct app *app, int c, char *buf,
+                          size_t len)
+{
+    const struct step_result *st = live_last(app);
+
+    if (!st || st->comps[c].p99 <= 0)
+        snprintf(buf, len, "-");
+    else if (!comp_p99_known(st, c))
+        snprintf(buf, len, "?");
+    else
+        format_duration(buf, len, (double)st->comps[c].p99);
+}
+
 /* "x4", or "x12k" past a thousand, in the four cells a box has. */
 static void count_label(char *buf, size_t len, char prefix, int n)
 {
@@ -427,9 +468,8 @@ static void key_figure(const struct app *app, int c, char *buf, size_t len)
         snprintf(buf, len, "%s/s", a);
         break;
     default:
-        format_duration(b, sizeof b, (double)cr->p99);
-        snprintf(buf, len, "thr %.0f%% %s", cr->pool * 100,
-                 cr->p99 > 0 ? b : "-");   /* 0: nothing answered */
+        comp_p99_text(app, c, b, sizeof b);
+        snprintf(buf, len, "thr %.0f%% %s", cr->pool * 100, b);
         break;
     }
 }
@@ -493,6 +533,66 @@ static bool row_in_view(const struct app *app, const struct frame *f,
     return y >= 0 && y < f->diag_h && x >= 0 && x + BOX_W <= f->diag_w;
 }
 
+/* The count on a box's top edge ("+2", "x12", "w8"); "" when none. */
+static void box_count(const struct app *app, int i, char *buf, size_t len)
+{
+    const struct component *c = &app->sc.components[i];
+
+    buf[0] = '\0';
+    if (c->kind == KIND_DATABASE && c->replicas > 0)
+        snprintf(buf, len, "+%d", c->replicas);
+    else if (component_autoscales(c) ||
+             (c->kind != KIND_DATABASE && c->instances > 1))
+        /* An autoscaled queue counts its workers. */
+        count_label(buf, len, c->kind == KIND_QUEUE ? 'w' : 'x',
+                    count_now(app, i));
+}
+
+/* The name on a box's top edge, "!" first for the bottleneck. */
+static void box_name(const struct component *c, bool hot, char *buf,
+                     size_t len)
+{
+    snprintf(buf, len, "%s%s", hot ? "!" : "", c->name);
+}
+
+/* The top edge of a box in full view: its name, then its count. */
+static void box_title(const struct app *app, int i, int y, int x, int attr)
+{
+    const struct component *c = &app->sc.components[i];
+    char name[NAME_BYTES + 2], count[16];
+
+    box_name(c, i == bottleneck(app), name, sizeof name);
+    box_count(app, i, count, sizeof count);
+    attron(attr);
+    /* Without a count the name may take the whole edge. */
+    put_name(y, x, name, count[0] ? BOX_W - 6 : BOX_W - 2);
+    attroff(attr);
+    if (count[0])
+        put_text(y, x + BOX_W - 6, count, 4);
+}
+
+/* A box cut by an edge of the view keeps its name, in the part of its
+ * top edge that shows; its figures would be cut, so they are left out. */
+static void partial_title(const struct app *app, const struct frame *f,
+                          int i, int attr)
+{
+    const struct component *c = &app->sc.components[i];
+    int y = c->y - app->view_y, left = c->x - app->view_x + 1;
+    int right = c->x - app->view_x + BOX_W - 1;
+    char name[NAME_BYTES + 2];
+
+    if (left < 0)
+        left = 0;
+    if (right > f->diag_w)
+        right = f->diag_w;
+    if (y < 0 || y >= f->diag_h || right - left < 2)
+        return;
+    box_name(c, i == bottleneck(app), name, sizeof name);
+    attron(attr);
+    put_name(f->diag_y + y, f->diag_x + left, name, right - left);
+    attroff(attr);
+}
+
 static void draw_box(const struct app *app, const struct frame *f, int i)
 {
     const struct component *c = &app->sc.components[i];
@@ -505,20 +605,10 @@ static void draw_box(const struct app *app, const struct frame *f, int i)
     attron(attr);
     box_border(app, f, c);
     attroff(attr);
-    if (row_in_view(app, f, c, 0, &y, &x)) {
-        attron(attr);
-        put_fmt(y, x, BOX_W - 6, "%s%s", hot ? "!" : "", c->name);
-        attroff(attr);
-        if (c->kind == KIND_DATABASE && c->replicas > 0) {
-            put_fmt(y, x + BOX_W - 6, 4, "+%d", c->replicas);
-        } else if (component_autoscales(c) ||
-                   (c->kind != KIND_DATABASE && c->instances > 1)) {
-            /* An autoscaled queue counts its workers. */
-            count_label(buf, sizeof buf, c->kind == KIND_QUEUE ? 'w' : 'x',
-                        count_now(app, i));
-            put_text(y, x + BOX_W - 6, buf, 4);
-        }
-    }
+    if (row_in_view(app, f, c, 0, &y, &x))
+        box_title(app, i, y, x, attr);
+    else
+        partial_title(app, f, i, attr);
     if (row_in_view(app, f, c, 1, &y, &x)) {
         move(y, x);
         util_bar(y, x, cr ? cr->util : 0, cr != NULL);
@@ -573,15 +663,17 @@ static void offscreen_marks(const struct app *app, const struct frame *f)
         up |= c->y < app->view_y;
         down |= c->y + BOX_H > app->view_y + f->diag_h;
     }
+    /* On the rule under the diagram: a box's contents are never
+     * covered, whichever edge the boxes lie beyond. */
     attron(A_REVERSE);
-    if (right)
-        put_text(f->diag_y + f->diag_h / 2, f->diag_w - 5, "more>", 5);
     if (left)
-        put_text(f->diag_y + f->diag_h / 2, 0, "<more", 5);
+        put_text(f->strip_y, 0, "<more", 5);
     if (up)
-        put_text(f->diag_y, f->diag_w / 2 - 3, "^more^", 6);
+        put_text(f->strip_y, f->diag_w / 2 - 7, "^more^", 6);
     if (down)
-        put_text(f->diag_y + f->diag_h - 1, f->diag_w / 2 - 3, "vmorev", 6);
+        put_text(f->strip_y, f->diag_w / 2, "vmorev", 6);
+    if (right)
+        put_text(f->strip_y, f->diag_w - 5, "more>", 5);
     attroff(A_REVERSE);
 }
 
@@ -591,7 +683,6 @@ static void draw_diagram(struct app *app, const struct frame *f)
     draw_arrows(app, f);
     for (int i = 0; i < app->sc.ncomponents; i++)
         draw_box(app, f, i);
-    offscreen_marks(app, f);
     if (app->sc.ncomponents == 0)
         put_text(f->diag_y + 1, 2, "No components yet: press a to add one.",
                  f->diag_w - 2);
@@ -675,7 +766,7 @@ static double util_of(const struct step_result *st, int c)
 
 static double comp_p99_of(const struct step_result *st, int c)
 {
-    return st->comps[c].p99 > 0 ? (double)st->comps[c].p99 : -1;
+    return comp_p99_known(st, c) ? (double)st->comps[c].p99 : -1;
 }
 
 static double instances_of(const struct step_result *st, int c)
@@ -779,7 +870,8 @@ static int hold_first(const struct live *lv, int w)
 
 static double hold_p99(const struct hold_point *p)
 {
-    return p->row.ok > 0 ? (double)p->row.p99 : -1;   /* none answered */
+    /* Too few answers: a gap in the chart, not a guess. */
+    return p->row.p99_known ? (double)p->row.p99 : -1;
 }
 
 static double hold_p95(const struct hold_point *p)
@@ -993,8 +1085,8 @@ static void draw_hold_charts(const struct app *app, const struct frame *f)
     format_duration(obj, sizeof obj, (double)app->sc.objectives.p99);
     put_text(y, 0, "p99", 7);
     hold_spark(lv, y, 7, w, hold_p99, lo, hi, true);
-    put_fmt(y, 7 + w + 1, 25, "now %s (obj %s)", last && last->row.ok > 0
-            ? now : "-", obj);
+    put_fmt(y, 7 + w + 1, 25, "now %s (obj %s)", !last || last->row.ok <= 0
+            ? "-" : last->row.p99_known ? now : "?", obj);
     lo = hi = 0;
     hold_widen(lv, w, hold_errors, &lo, &hi);
     put_text(y + 1, 0, "errors", 7);
@@ -1070,6 +1162,9 @@ static void advice_for_screen(const struct app *app, char *buf, size_t len)
                            "step.");
         return;
     }
+    /* A failure explains its own errors: more capacity would not. */
+    if (live_failing(app, st, buf, len))
+        return;
     /* The figures belong to the design the engine ran. */
     advisor_line(&app->live.design, st, buf, len);
 }
@@ -1099,6 +1194,7 @@ static void draw_strip(struct app *app, const struct frame *f)
         mvaddstr(y, x, G.h);
     attroff(screen_attr(TONE_DIM));
     rule_time(app, f);
+    offscreen_marks(app, f);
     draw_charts(app, f);
     if (app->has_baseline)
         y++;                        /* the baseline took a row */
@@ -1210,12 +1306,10 @@ static int side_figures(const struct app *app, const struct frame *f, int y,
             buf);
     /* Balancers and CDN edges hold no request: no time of their own. */
     if (comp->kind != KIND_LB && comp->kind != KIND_CDN) {
-        if (cr->p99 > 0) {
+        comp_p99_text(app, c, buf, sizeof buf);
+        if (cr->p99 > 0)
             y = side_duration(y, f, "mean", cr->mean);
-            y = side_duration(y, f, "p99", (double)cr->p99);
-        } else {                    /* nothing answered: no time known */
-            put_fmt(y++, f->side_x + 1, f->side_w - 1, "%-10s -", "p99");
-        }
+        put_fmt(y++, f->side_x + 1, f->side_w - 1, "%-10s %s", "p99", buf);
     }
     y = side_row(y, f, "errors/s", cr->errors, false);
     y = side_cause(y, f, cr);
@@ -1319,7 +1413,7 @@ static void draw_side(struct app *app, const struct frame *f)
         return;
     comp = &app->sc.components[c];
     attron(A_BOLD);
-    put_fmt(y++, f->side_x + 1, f->side_w - 1, "%s", comp->name);
+    put_name(y++, f->side_x + 1, comp->name, f->side_w - 1);
     attroff(A_BOLD);
     put_fmt(y++, f->side_x + 1, f->side_w - 1, "%s, %d x %s",
             kind_name(comp->kind), comp->kind == KIND_DATABASE
@@ -1463,6 +1557,15 @@ static void draw_menu(const struct app *app, const struct frame *f)
     }
 }
 
+static bool kinds_include(const enum failure_kind *kinds, int n,
+                          enum failure_kind kind)
+{
+    for (int i = 0; i < n; i++)
+        if (kinds[i] == kind)
+            return true;
+    return false;
+}
+
 /* The failures that strike the selected box, for f and Enter. */
 static void draw_fail_menu(const struct app *app, const struct frame *f)
 {
@@ -1471,16 +1574,24 @@ static void draw_fail_menu(const struct app *app, const struct frame *f)
     int n = live_fail_choices(c->kind, kinds);
     int w = f->cols - 4 < 64 ? f->cols - 4 : 64, h = n + 4;
     int y = (f->rows - h) / 2, x = (f->cols - w) / 2;
-    char title[NAME_BYTES + 64];
+    char title[NAME_BYTES + 64], lasts[32];
+    bool flush = kinds_include(kinds, n, FAIL_CACHE_FLUSH);
 
-    snprintf(title, sizeof title, "fail %s for %.0fs (Enter, Esc)", c->name,
+    /* A cache flush is over at once: with one in the menu, the length
+     * goes on the rows it applies to, not the title. */
+    snprintf(lasts, sizeof lasts, "%.0fs",
              (double)MENU_FAIL_DURATION / NS_PER_S);
+    snprintf(title, sizeof title, "fail %s%s%s (Enter, Esc)", c->name,
+             flush ? "" : " for ", flush ? "" : lasts);
     overlay_frame(y, x, h, w, title);
     for (int i = 0; i < n; i++) {
+        bool timed = flush && kinds[i] != FAIL_CACHE_FLUSH;
+
         if (i == app->menu_row)
             attron(A_REVERSE);
-        put_fmt(y + 1 + i, x + 2, w - 4, "%d %-12s %s", i + 1,
-                failure_kind_name(kinds[i]), live_fail_help(kinds[i]));
+        put_fmt(y + 1 + i, x + 2, w - 4, "%d %-12s %s%s%s", i + 1,
+                failure_kind_name(kinds[i]), live_fail_help(kinds[i]),
+                timed ? ", for " : "", timed ? lasts : "");
         if (i == app->menu_row)
             attroff(A_REVERSE);
     }

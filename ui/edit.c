@@ -410,6 +410,14 @@ bool edit_apply_advice(struct app *app)
                     "advisor reads its figures");
         return false;
     }
+    if (live_failing(app, st, what, sizeof what)) {
+        char *effect = strchr(what, ';');
+
+        if (effect)
+            *effect = '\0';        /* the failure, without its effect */
+        app_message(app, true, "A: no remedy for a failure (%s)", what);
+        return false;
+    }
     advisor_bottleneck(&app->live.design, st, &neck);
     n = advisor_remedies(&app->live.design, st, &neck, rem,
                          ADVICE_MAX_REMEDIES);

@@ -19,8 +19,6 @@
 
 #define EVENTS_PER_CHUNK 20000      /* about a millisecond of work */
 #define MAX_STEPS 1000
-#define HOLD_MIN_SAMPLES 200        /* fewer answers: no p99, as a ramp
-                                     * step (src/ramp.c) */
 #define HOLD_TRACES 200.0           /* traced requests per interval */
 
 static bool start_hold(struct app *app, double users);
@@ -487,7 +485,7 @@ static void fill_hold_step(struct live *lv, const struct hold_point *pt,
     /* A second has no batches to give the p99 an interval: the
      * objective is judged on the p99 as measured. */
     st->p99_lo = st->p99_hi = st->p99;
-    st->p99_known = e->ok >= HOLD_MIN_SAMPLES;
+    st->p99_known = e->ok >= RAMP_MIN_P99_SAMPLES;
     for (int k = 0; k < REQ_KIND_COUNT; k++)
         st->kind_p99[k] = hist_quantile(&e->kind[k], 0.99);
     memcpy(st->by_cause, e->by_cause, sizeof st->by_cause);
@@ -592,26 +590,19 @@ bool live_tick(struct app *app, double budget_ms)
     return true;
 }
 
-#define ANY_KIND ((1u << KIND_COUNT) - 1)
-
-/* What each failure applies to, for the failure menu and for ':fail'. A
- * region's latency strikes a region, not a component: ':fail' only. */
-static const struct {
-    unsigned kinds;                 /* component kinds it strikes */
-    const char *help;               /* a line of the failure menu */
-} fail_info[FAIL_KIND_COUNT] = {
-    [FAIL_INSTANCE] = {K_SERVERS, "one instance crashes"},
-    [FAIL_COMPONENT] = {ANY_KIND, "the whole component is down"},
-    [FAIL_PRIMARY] = {KINDS(KIND_DATABASE),
-                      "writes fail until a replica is promoted"},
-    [FAIL_CACHE_FLUSH] = {KINDS(KIND_CACHE) | KINDS(KIND_CDN),
-                          "every key is forgotten at once"},
-    [FAIL_REGION_LATENCY] = {0, "a region's round trip x3"},
-    [FAIL_WORKERS] = {KINDS(KIND_QUEUE), "the workers stop taking tasks"},
-    [FAIL_SLOW] = {K_MACHINES | KINDS(KIND_CACHE) | KINDS(KIND_QUEUE),
-                   "its service times x3"},
-    [FAIL_PARTITION] = {ANY_KIND, "cut off from another (chosen next)"},
-    [FAIL_SPIKE] = {ANY_KIND, "the users x2 for a while: a surge"},
+/* A line of the failure menu for each failure. What each strikes is
+ * failure_applies() (src/scenario.h); a region's latency strikes a
+ * region, not a box: ':fail' only. */
+static const char *const fail_help[FAIL_KIND_COUNT] = {
+    [FAIL_INSTANCE] = "one instance crashes",
+    [FAIL_COMPONENT] = "the whole component is down",
+    [FAIL_PRIMARY] = "writes fail until a replica is promoted",
+    [FAIL_CACHE_FLUSH] = "every key is forgotten at once",
+    [FAIL_REGION_LATENCY] = "a region's round trip x3",
+    [FAIL_WORKERS] = "the workers stop taking tasks",
+    [FAIL_SLOW] = "its service times x3",
+    [FAIL_PARTITION] = "cut off from another (chosen next)",
+    [FAIL_SPIKE] = "the users x2 for a while: a surge",
 };
 
 /* The failure a component suffers by default: what breaks in its kind. */
@@ -632,14 +623,18 @@ static enum failure_kind usual_failure(enum comp_kind kind)
     }
 }
 
+/* A spike strikes the users, but any box's menu offers it. */
 static bool fail_applies(enum failure_kind f, enum comp_kind kind)
 {
-    return (fail_info[f].kinds & KINDS(kind)) != 0;
+    return f == FAIL_SPIKE || failure_applies(f, kind);
 }
 
 int live_fail_choices(enum comp_kind kind, enum failure_kind *out)
 {
-    enum failure_kind usual = usual_failure(kind);
+    /* A CDN's edges lose their content more often than all go down:
+     * the menu offers the flush first, as for a cache. */
+    enum failure_kind usual = kind == KIND_CDN ? FAIL_CACHE_FLUSH
+                                               : usual_failure(kind);
     int n = 0;
 
     out[n++] = usual;
@@ -651,8 +646,8 @@ int live_fail_choices(enum comp_kind kind, enum failure_kind *out)
 
 const char *live_fail_help(enum failure_kind kind)
 {
-    return kind < FAIL_KIND_COUNT && fail_info[kind].help
-               ? fail_info[kind].help : "";
+    return kind < FAIL_KIND_COUNT && fail_help[kind] ? fail_help[kind]
+                                                     : "";
 }
 
 /* "instance, component, ... or spike": every failure by name. */
@@ -761,6 +756,24 @@ static bool resolve_peer(struct app *app, const struct fail_request *rq,
     return true;
 }
 
+/* A live failure lasts more than nothing and at most what a scenario
+ * file allows: 0, "until the end" in a file, would never end here. A
+ * cache flush is over at once and takes no duration. */
+static bool duration_allowed(struct app *app, enum failure_kind kind,
+                             sim_ns duration)
+{
+    if (kind == FAIL_CACHE_FLUSH)
+        return true;
+    if (duration > 0 && duration <= FAIL_MAX_DURATION)
+        return true;
+    double s = (double)duration / NS_PER_S;
+
+    app_message(app, true, "fail: a failure lasts more than 0s and at most "
+                "30d, not %.0f%s", s >= 86400 ? s / 86400 : s,
+                s >= 86400 ? "d" : "s");
+    return false;
+}
+
 /* What the message line says once a failure struck. */
 static void say_struck(struct app *app, const struct failure *f)
 {
@@ -774,6 +787,10 @@ static void say_struck(struct app *app, const struct failure *f)
     else
         snprintf(what, sizeof what, "%s failure at %s",
                  failure_kind_name(f->kind), f->component);
+    if (f->kind == FAIL_CACHE_FLUSH) {
+        app_message(app, false, "%s: every key is gone at once", what);
+        return;
+    }
     app_message(app, false, "%s for %.0fs: %s", what,
                 (double)f->duration / NS_PER_S,
                 app->live.running || app->live.stepping
@@ -801,6 +818,9 @@ bool live_fail(struct app *app, const struct fail_request *rq)
     f.kind = rq->kind >= 0 ? (enum failure_kind)rq->kind : FAIL_COMPONENT;
     if (!resolve_target(app, rq, &f) || !resolve_peer(app, rq, &f))
         return false;
+    if (!duration_allowed(app, f.kind, rq->duration))
+        return false;
+    f.at = lv->sim->now;            /* for "in force since" */
     f.duration = rq->duration;
     f.factor = rq->factor > 0 ? rq->factor : f.kind == FAIL_SPIKE ? 2 : 3;
     if (fault_inject(lv->sim, &f) < 0) {
@@ -809,5 +829,107 @@ bool live_fail(struct app *app, const struct fail_request *rq)
         return false;
     }
     say_struck(app, &f);
+    return true;
+}
+
+/* --- What a failure does, for the advisor's line ------------------------ */
+
+/* A cache flush is over as soon as it strikes: it is never "in force". */
+static bool fault_in_force(const struct fault *ft)
+{
+    return ft->active && ft->f.kind != FAIL_CACHE_FLUSH;
+}
+
+/* What a failure of kind shows on the figures. */
+static const char *failure_effect(enum failure_kind kind)
+{
+    switch (kind) {
+    case FAIL_SLOW:
+    case FAIL_REGION_LATENCY:
+        return "the delays are its effect";
+    case FAIL_SPIKE:
+        return "the load is its effect";
+    default:
+        return "the errors are its effect";
+    }
+}
+
+/* "web", "web and api", "eu", "the users": what ft struck. */
+static void fault_target(const struct sim *sim, const struct fault *ft,
+                         char *buf, size_t len)
+{
+    const struct scenario *sc = sim->sc;
+
+    if (ft->f.kind == FAIL_SPIKE)
+        snprintf(buf, len, "the users");
+    else if (ft->f.kind == FAIL_REGION_LATENCY)
+        snprintf(buf, len, "%s", sc->regions[ft->target].name);
+    else if (ft->f.kind == FAIL_PARTITION && ft->peer >= 0)
+        snprintf(buf, len, "%s and %s", sc->components[ft->target].name,
+                 sc->components[ft->peer].name);
+    else
+        snprintf(buf, len, "%s", sc->components[ft->target].name);
+}
+
+/* The failures in force; *first is the earliest of them, or -1. */
+static int faults_in_force(const struct sim *sim, int *first)
+{
+    int n = 0;
+
+    *first = -1;
+    for (int i = 0; i < sim->nfaults; i++) {
+        if (!fault_in_force(&sim->faults[i]))
+            continue;
+        if (n++ == 0)
+            *first = i;
+    }
+    return n;
+}
+
+/* The cause of most of st's errors, or -1 when it answered all. */
+static int main_cause(const struct step_result *st)
+{
+    int best = -1;
+    uint64_t most = 0;
+
+    for (int c = 0; c < ERR_CAUSE_COUNT; c++)
+        if (st->by_cause[c] > most) {
+            most = st->by_cause[c];
+            best = c;
+        }
+    return best;
+}
+
+static void say_fault(const struct sim *sim, int i, int n, char *buf,
+                      size_t len)
+{
+    const struct fault *ft = &sim->faults[i];
+    char target[2 * NAME_BYTES + 16], more[32] = "";
+
+    fault_target(sim, ft, target, sizeof target);
+    if (n > 1)
+        snprintf(more, sizeof more, " (and %d more)", n - 1);
+    snprintf(buf, len, "%s: %s failure in force since t=%.0fs%s; %s, no "
+             "remedy proposed", target, failure_kind_name(ft->f.kind),
+             (double)ft->f.at / NS_PER_S, more, failure_effect(ft->f.kind));
+}
+
+bool live_failing(const struct app *app, const struct step_result *st,
+                  char *buf, size_t len)
+{
+    const struct sim *sim = app->live.sim;
+    int first, n, cause;
+
+    if (sim && (n = faults_in_force(sim, &first)) > 0) {
+        say_fault(sim, first, n, buf, len);
+        return true;
+    }
+    cause = st ? main_cause(st) : -1;
+    if (cause != ERR_NO_BACKEND && cause != ERR_UNREACHABLE)
+        return false;
+    snprintf(buf, len, "errors: mostly %s; a failure's effect, no remedy "
+             "proposed", cause == ERR_NO_BACKEND
+                 ? "no backend (down, or nothing healthy)"
+                 : "unreachable (cut off by a partition)");
     return true;
 }

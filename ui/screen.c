@@ -173,6 +173,21 @@ int put_text(int y, int x, const char *s, int cols)
     return used;
 }
 
+int put_name(int y, int x, const char *s, int cols)
+{
+    int room = cols - 1, used;      /* a cell for the ellipsis */
+
+    if (cols <= 0)
+        return 0;
+    if (text_width(s) <= cols)
+        return put_text(y, x, s, cols);
+    /* A wide character that does not fit before the ellipsis is left
+     * out whole: the ellipsis then follows a shorter name. */
+    used = put_text(y, x, s, room);
+    addstr(G.ellipsis);
+    return used + 1;
+}
+
 int put_fmt(int y, int x, int cols, const char *fmt, ...)
 {
     char buf[1024];

@@ -40,6 +40,10 @@ int text_width(const char *s);
  * returns the cells written. */
 int put_text(int y, int x, const char *s, int cols);
 
+/* Like put_text, but a name too wide for cols ends with an ellipsis
+ * ("~" without UTF-8), so two names cut alike never look the same. */
+int put_name(int y, int x, const char *s, int cols);
+
 /* printf into at most cols cells at (y, x). */
 int put_fmt(int y, int x, int cols, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
