@@ -2026,22 +2026,31 @@ static int load_root(struct loader *ld, const struct ynode *root)
     return check_loaded(ld, root);
 }
 
+/* A loader for s, reporting into err (or into scratch when the caller
+ * wants no message), and s fresh, named after its source. */
+static void begin_load(struct loader *ld, struct scenario *s,
+                       const char *name, char *err, size_t errlen,
+                       char *scratch, size_t scratch_len)
+{
+    memset(ld, 0, sizeof *ld);
+    ld->s = s;
+    ld->err = err && errlen > 0 ? err : scratch;
+    ld->errlen = err && errlen > 0 ? errlen : scratch_len;
+    scenario_init(s);
+    snprintf(s->source, sizeof s->source, "%s", name ? name : "scenario");
+}
+
 int scenario_load_buffer(struct scenario *s, const char *name,
                          const char *data, size_t len,
                          char *err, size_t errlen)
 {
     char scratch[1024];
-    struct loader ld = {.s = s, .err = err, .errlen = errlen};
+    struct loader ld;
     struct ytree tree;
     struct yerror yerr;
     int rc;
 
-    if (!err || errlen == 0) {
-        ld.err = scratch;
-        ld.errlen = sizeof scratch;
-    }
-    scenario_init(s);
-    snprintf(s->source, sizeof s->source, "%s", name ? name : "scenario");
+    begin_load(&ld, s, name, err, errlen, scratch, sizeof scratch);
     if (len > SCENARIO_MAX_BYTES)
         return fail_pos(&ld, 1, 1, "the file is larger than %d MiB, the "
                         "most a scenario may be", SCENARIO_MAX_BYTES >> 20);
@@ -2060,15 +2069,10 @@ int scenario_load_node(struct scenario *s, const char *name,
                        const struct ynode *root, char *err, size_t errlen)
 {
     char scratch[1024];
-    struct loader ld = {.s = s, .err = err, .errlen = errlen};
+    struct loader ld;
     int rc;
 
-    if (!err || errlen == 0) {
-        ld.err = scratch;
-        ld.errlen = sizeof scratch;
-    }
-    scenario_init(s);
-    snprintf(s->source, sizeof s->source, "%s", name ? name : "scenario");
+    begin_load(&ld, s, name, err, errlen, scratch, sizeof scratch);
     rc = load_root(&ld, root);
     if (rc == 0)
         rc = scenario_validate(s, ld.err, ld.errlen);
